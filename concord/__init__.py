@@ -1,0 +1,1 @@
+"""Composition root: the `concord` command, migrations and the model registry."""

@@ -1,0 +1,55 @@
+"""Shared plumbing for CLI commands: settings, engine, a unit of work, the acting user."""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from incident import privacy
+from incident.accounts.models import User
+from incident.db import make_engine, make_session_factory, unit_of_work
+from incident.errors import DomainError
+from incident.settings import Settings, load_settings
+
+
+def settings(ctx: click.Context) -> Settings:
+    path = ctx.obj.get("instance") if ctx.obj else None
+    try:
+        s = load_settings(Path(path) if path else None)
+    except FileNotFoundError as err:
+        raise click.ClickException(str(err)) from None
+    privacy.configure(s.field_key)
+    return s
+
+
+@contextlib.contextmanager
+def session_scope(ctx: click.Context) -> Iterator[Session]:
+    """A committed-on-success session; domain errors become a clear message and exit code 1."""
+    s = settings(ctx)
+    engine = ctx.obj.get("engine") if ctx.obj else None
+    if engine is None:
+        engine = make_engine(s.database_url)
+        ctx.obj["engine"] = engine
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            yield session
+    except DomainError as err:
+        field = f" (field: {err.field})" if err.field else ""
+        raise click.ClickException(f"{err.message}{field}") from None
+
+
+def acting_user(session: Session, username: str | None) -> User:
+    """The user a command acts as: --as USERNAME, else the first admin."""
+    if username:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"no user named {username!r} (option --as)")
+        return user
+    user = session.scalar(select(User).where(User.role == "admin").order_by(User.id))
+    if user is None:
+        raise click.ClickException("no admin user: run `concord init` first")
+    return user

@@ -1,0 +1,18 @@
+"""Alembic environment: the engine comes from the caller (concord.migrate), never from an ini file."""
+from __future__ import annotations
+
+from alembic import context
+
+from concord.models import metadata
+
+config = context.config
+engine = config.attributes.get("engine")
+if engine is None:
+    raise RuntimeError("run migrations through concord.migrate.upgrade(engine)")
+
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=metadata,
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

@@ -1,0 +1,1 @@
+"""Users, organisation roles, login sessions and throttling."""

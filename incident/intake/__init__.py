@@ -1,0 +1,1 @@
+"""Intake: the five musts, parsing and validation, and the read-back text."""

@@ -1,0 +1,63 @@
+"""Human labels for stored enum values, through the translation layer."""
+from __future__ import annotations
+
+from typing import Callable
+
+LABELS: dict[str, dict[str, str]] = {
+    "channel": {"on_site": "on site", "phone": "phone", "online": "online platform", "letter": "letter"},
+    "complaint_object": {"goods": "goods", "service": "service", "environment": "environment",
+                         "other": "other"},
+    "emotion": {"calm": "calm", "anxious": "anxious", "disappointed": "disappointed", "angry": "angry"},
+    "circumstance": {"elderly": "elderly people", "pregnant": "pregnant women", "children": "children",
+                     "media": "media present"},
+    "demand_type": {"refund": "refund", "repair": "repair", "replacement": "replacement",
+                    "compensation": "compensation (补偿, goodwill)",
+                    "indemnity": "indemnity (赔偿, liability)", "apology": "apology",
+                    "rectification": "rectification", "other": "other"},
+    "status": {"open": "open", "command": "under command", "closing": "closing", "closed": "closed"},
+    "scope": {"individual": "individual", "group": "group"},
+    "seat": {"leader": "leader", "customer_service": "customer service", "business": "business owner",
+             "legal": "legal", "logistics": "logistics", "recorder": "recorder",
+             "translator": "translator", "auxiliary": "auxiliary"},
+    "handler": {"agent": "agent", "senior_agent": "senior agent", "team_lead": "team lead / supervisor",
+                "department_manager": "department manager", "general_manager": "general manager",
+                "director": "director with department heads (product, PR)"},
+    "class": {"urgent_group": "urgent · group", "urgent_individual": "urgent · individual",
+              "routine_group": "routine · group", "routine_individual": "routine · individual"},
+    "category": {"regulator": "regulator", "complaint": "complaint channel", "media": "media",
+                 "police": "police", "legal": "lawyer / lawsuit", "protest": "protest", "camera": "camera",
+                 "extreme": "extreme statement", "safety": "safety", "other": "other"},
+    "observation": {"headcount": "others with the same problem", "emotion": "extreme emotion",
+                    "consistency": "demands coordinated"},
+    "reason": {"group": "group complaint (%(headcount)s people)",
+               "headcount_over": "more than %(threshold)s people",
+               "safety": "safety issue", "emotion": "extreme emotion or escalation threat",
+               "consistency": "coordinated demands", "keywords": "risk keywords: %(terms)s",
+               "vulnerable_on_site": "vulnerable people on site", "media_present": "media present",
+               "angry": "angry complainants", "floor_d": "group or urgent: at least a team lead",
+               "escalation": "escalated: %(reason)s"},
+    # Timeline event types; features add theirs here so every page and export names them alike.
+    "event": {"incident.opened": "incident opened", "intake.updated": "intake updated",
+              "intake.read_back_confirmed": "read-back confirmed by the complainant",
+              "note.added": "note added", "grade.changed": "grade changed",
+              "status.changed": "status changed"},
+    "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
+}
+
+
+def label(_: Callable[..., str], kind: str, value: str | None) -> str:
+    """Translated label of an enum value; the raw value when unknown."""
+    if value is None:
+        return ""
+    return _(LABELS.get(kind, {}).get(value, value))
+
+
+def reason_text(_: Callable[..., str], reason: dict[str, object]) -> str:
+    """One triage reason as a sentence."""
+    code = str(reason.get("code"))
+    template = LABELS["reason"].get(code, code)
+    params = {k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in reason.items()}
+    try:
+        return _(template, **params) if "%(" in template else _(template)
+    except (KeyError, ValueError):
+        return _(template)

@@ -1,0 +1,102 @@
+"""Encryption at rest, blind indexes and masking for phone and ID numbers."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from incident.errors import ValidationError
+
+
+def new_key() -> str:
+    """A fresh master key for the instance configuration (never stored in the database)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _derive(master: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"concord", info=info).derive(master)
+
+
+class FieldCipher:
+    """Encrypts contact fields (Fernet) and derives a keyed blind index for duplicate checks."""
+
+    def __init__(self, master_key: str) -> None:
+        raw = base64.urlsafe_b64decode(master_key.encode())
+        if len(raw) < 32:
+            raise ValueError("field key must be 32 bytes, urlsafe base64")
+        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(raw, b"fernet")))
+        self._index_key = _derive(raw, b"blind-index")
+
+    def encrypt(self, value: str) -> str:
+        return self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except InvalidToken:
+            raise ValueError("cannot decrypt: wrong instance key or corrupted value") from None
+
+    def index(self, normalized: str) -> str:
+        return hmac.new(self._index_key, normalized.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_cipher: FieldCipher | None = None
+
+
+def configure(master_key: str) -> FieldCipher:
+    """Install the process-wide cipher from the instance key."""
+    global _cipher
+    _cipher = FieldCipher(master_key)
+    return _cipher
+
+
+def cipher() -> FieldCipher:
+    if _cipher is None:
+        raise RuntimeError("privacy.configure() was not called: no field key loaded")
+    return _cipher
+
+
+_PHONE_STRIP = re.compile(r"[\s\-()（）]")
+
+
+def normalize_phone(raw: str, field: str = "phone") -> str:
+    """Digits only (a leading +86 dropped); 5–20 digits, else a ValidationError naming *field*."""
+    s = _PHONE_STRIP.sub("", (raw or "").strip())
+    if s.startswith("+86"):
+        s = s[3:]
+    elif s.startswith("+"):
+        s = s[1:]
+    if not s.isdigit() or not 5 <= len(s) <= 20:
+        raise ValidationError("phone must be 5-20 digits", field=field)
+    if len(s) == 11 and s.startswith("1") and not re.fullmatch(r"1[3-9]\d{9}", s):
+        raise ValidationError("not a valid mainland mobile number", field=field)
+    return s
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678 style: keep the first 3 and last 4 digits of a mobile, less of shorter numbers."""
+    if len(phone) >= 11:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    if len(phone) >= 7:
+        return phone[:2] + "*" * (len(phone) - 4) + phone[-2:]
+    return "*" * len(phone)
+
+
+def normalize_id_number(raw: str, field: str = "id_number") -> str:
+    s = (raw or "").strip().upper().replace(" ", "")
+    if not re.fullmatch(r"[0-9A-Z]{6,20}", s):
+        raise ValidationError("ID number must be 6-20 letters or digits", field=field)
+    return s
+
+
+def mask_id(value: str) -> str:
+    """Keep the first 3 and last 4 characters of an ID number."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

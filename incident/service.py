@@ -1,0 +1,282 @@
+"""Incident use cases: open, edit the intake, notes, read-back, escalation, status.
+
+Every function takes the session and the actor explicitly and writes exactly one timeline event
+per state change, in the caller's transaction.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from incident import clock, privacy, timeline
+from incident.actor import Actor
+from incident.enums import Grade, IncidentStatus, Seat
+from incident.errors import Conflict, NotFound, ValidationError
+from incident.intake.readback import readback_text
+from incident.intake.schema import IntakeIn, parse_changes
+from incident.models import Incident, IncidentContact, IncidentNote
+from incident.permissions import Action, require
+from incident.taskgroup.models import SeatAssignment
+from incident.triage import Policy, TriageInput, TriageResult, triage
+from incident.triage.store import load_terms
+
+FORMATION_MINUTES = 30
+
+
+def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:
+    """Load an incident or raise NotFound; lock=True serialises writers (row lock on PostgreSQL)."""
+    if not isinstance(incident_id, int) or isinstance(incident_id, bool):
+        raise NotFound("no such incident", field="incident_id")
+    inc = session.get(Incident, incident_id, with_for_update=lock or None, populate_existing=lock)
+    if inc is None:
+        raise NotFound("no such incident", field="incident_id")
+    return inc
+
+
+def load_for(session: Session, actor: Actor, incident_id: int, action: Action) -> Incident:
+    """Load (and for writes, lock) an incident after checking the actor may perform *action*."""
+    inc = get(session, incident_id, lock=action is not Action.INCIDENT_VIEW)
+    require(session, actor, action, inc.id)
+    return inc
+
+
+def check_version(inc: Incident, expected: int | None) -> None:
+    """Refuse a write based on a stale read (optimistic lock)."""
+    if expected is not None and expected != inc.version:
+        raise Conflict("the incident was changed by someone else; reload and try again",
+                       field="version", current_version=inc.version)
+
+
+def run_triage(session: Session, inc: Incident, policy: Policy = Policy()) -> TriageResult:
+    """Triage the stored record (texts: demand, prior contact and every note)."""
+    texts = (inc.core_demand, inc.prior_contact, inc.title, *(n.text for n in inc.notes))
+    result = triage(TriageInput(headcount=inc.headcount, texts=texts,
+                                circumstances=frozenset(inc.circumstances or []), channel=inc.channel,
+                                emotion=inc.emotion, demands_consistent=inc.demands_consistent,
+                                prior_contact=inc.prior_contact, safety_issue=inc.safety_issue),
+                    load_terms(session), policy)
+    return result
+
+
+def _apply_triage(inc: Incident, result: TriageResult) -> str:
+    """Store a triage result; the effective grade never falls below the escalation floor."""
+    effective = max(result.grade, Grade(inc.grade_floor or "F"), key=lambda g: g.rank)
+    inc.grade = effective.value
+    inc.urgent = result.urgent
+    inc.scope = result.scope.value
+    inc.warning_level = result.warning_level
+    inc.triage = result.to_dict() | {"effective_grade": effective.value, "floor": inc.grade_floor}
+    due = result.deadlines(inc.opened_at)
+    inc.first_contact_due_at = due["first_contact"]
+    inc.response_due_at = due["response"]
+    return effective.value
+
+
+def _next_ref(session: Session) -> str:
+    today = clock.now().strftime("%Y%m%d")
+    n = session.scalar(select(func.count(Incident.id)).where(Incident.ref.like(f"GC-{today}-%"))) or 0
+    return f"GC-{today}-{n + 1:03d}"
+
+
+def _contact(c: Any) -> IncidentContact:
+    cp = privacy.cipher()
+    return IncidentContact(name=c.name, phone_cipher=cp.encrypt(c.phone), phone_index=cp.index(c.phone),
+                           phone_masked=privacy.mask_phone(c.phone), note=c.note)
+
+
+def open_incident(session: Session, *, actor: Actor, intake: IntakeIn,
+                  formation_minutes: int = FORMATION_MINUTES) -> Incident:
+    """Record a new incident from a validated intake; the opener takes the leader seat."""
+    require(session, actor, Action.INCIDENT_OPEN)
+    now = clock.now()
+    inc = Incident(
+        ref=_next_ref(session), title=intake.title, status=IncidentStatus.OPEN.value, opened_at=now,
+        opened_by_id=actor.user_id, core_demand=intake.core_demand, headcount=intake.headcount,
+        scope_text=intake.scope_text, channel=intake.channel, circumstances=intake.circumstances,
+        complaint_object=intake.complaint_object, demand_type=intake.demand_type, place=intake.place,
+        occurred_at=intake.occurred_at, anonymous=intake.anonymous,
+        complainant_name=intake.complainant_name, emotion=intake.emotion,
+        demands_consistent=intake.demands_consistent, prior_contact=intake.prior_contact,
+        safety_issue=intake.safety_issue, grade_floor="F", version=1,
+        formation_due_at=now + timedelta(minutes=formation_minutes),
+        contacts=[_contact(c) for c in intake.contacts],
+    )
+    if intake.notes:
+        inc.notes.append(IncidentNote(author_id=actor.user_id, author_name=actor.name, at=now,
+                                      text=intake.notes))
+    _apply_triage(inc, run_triage(session, inc))
+    session.add(inc)
+    session.flush()
+    leader = None
+    if actor.user_id is not None:
+        session.add(SeatAssignment(incident_id=inc.id, seat=Seat.LEADER.value, user_id=actor.user_id,
+                                   assumed_at=now, assumed_by_id=actor.user_id))
+        leader = {"user_id": actor.user_id, "name": actor.name}
+    timeline.record(session, inc, "incident.opened", actor, {
+        "ref": inc.ref, "intake": intake_summary(inc), "triage": inc.triage, "leader": leader,
+        "deadlines": deadlines_dict(inc),
+    })
+    return inc
+
+
+def intake_summary(inc: Incident) -> dict[str, Any]:
+    """The intake as stored, phones masked: safe for the timeline, the API and exports."""
+    return {
+        "title": inc.title, "core_demand": inc.core_demand, "headcount": inc.headcount,
+        "scope_text": inc.scope_text, "channel": inc.channel, "circumstances": list(inc.circumstances),
+        "complaint_object": inc.complaint_object, "demand_type": inc.demand_type, "place": inc.place,
+        "occurred_at": inc.occurred_at.isoformat() if inc.occurred_at else None,
+        "anonymous": inc.anonymous, "complainant_name": inc.complainant_name, "emotion": inc.emotion,
+        "demands_consistent": inc.demands_consistent, "prior_contact": inc.prior_contact,
+        "safety_issue": inc.safety_issue, "contacts": [c.to_dict() for c in inc.contacts],
+    }
+
+
+def deadlines_dict(inc: Incident) -> dict[str, str]:
+    out = {"first_contact": inc.first_contact_due_at.isoformat(),
+           "response": inc.response_due_at.isoformat(), "formation": inc.formation_due_at.isoformat()}
+    if inc.scope == "group":
+        out["written_reply"] = (inc.opened_at + Policy().group_written_reply).isoformat()
+    return out
+
+
+def _regrade(session: Session, inc: Incident, actor: Actor, cause: str) -> None:
+    """Re-run triage; a changed grade is its own timeline event with the reasons."""
+    before = inc.grade
+    after = _apply_triage(inc, run_triage(session, inc))
+    if after != before:
+        timeline.record(session, inc, "grade.changed", actor, {
+            "from": before, "to": after, "cause": cause, "reasons": inc.triage["reasons"],
+            "authority": inc.triage["authority"], "class": inc.triage["class"],
+        })
+
+
+def _ensure_open(inc: Incident) -> None:
+    if inc.status == IncidentStatus.CLOSED.value:
+        raise Conflict("the incident is closed", field="status")
+
+
+def update_intake(session: Session, *, actor: Actor, incident_id: int, data: dict[str, Any],
+                  expected_version: int | None) -> Incident:
+    """Edit intake fields with an optimistic version check; re-triages and may void the read-back."""
+    inc = load_for(session, actor, incident_id, Action.INTAKE_EDIT)
+    _ensure_open(inc)
+    check_version(inc, expected_version)
+    changes = parse_changes(data)
+    diff = {}
+    for key, value in changes.items():
+        old = getattr(inc, key)
+        if old != value:
+            diff[key] = {"from": old.isoformat() if hasattr(old, "isoformat") else old,
+                         "to": value.isoformat() if hasattr(value, "isoformat") else value}
+            setattr(inc, key, value)
+    if not diff:
+        return inc
+    inc.version += 1
+    voided = False
+    if inc.readback_confirmed_at and readback_text(inc, "zh_CN") != inc.readback_confirmed_text:
+        inc.readback_confirmed_at, inc.readback_confirmed_by_id = None, None
+        inc.readback_confirmed_by_name, inc.readback_confirmed_text = "", ""
+        voided = True
+    session.flush()
+    timeline.record(session, inc, "intake.updated", actor, {"diff": diff, "readback_voided": voided})
+    _regrade(session, inc, actor, "intake.updated")
+    return inc
+
+
+def add_note(session: Session, *, actor: Actor, incident_id: int, text: str) -> IncidentNote:
+    """Add a free note; notes are scanned for risk keywords, so this may re-grade."""
+    inc = load_for(session, actor, incident_id, Action.NOTE_ADD)
+    _ensure_open(inc)
+    text = (text or "").strip() if isinstance(text, str) else None
+    if not text:
+        raise ValidationError("note text is required", field="text")
+    if len(text) > 5000:
+        raise ValidationError("note is longer than 5000 characters", field="text")
+    note = IncidentNote(author_id=actor.user_id, author_name=actor.name, at=clock.now(), text=text)
+    inc.notes.append(note)
+    session.flush()
+    from incident.triage.lexicon import find_hits
+    hits = find_hits(text, load_terms(session))
+    timeline.record(session, inc, "note.added", actor, {"note_id": note.id, "text": text, "hits": hits})
+    _regrade(session, inc, actor, "note.added")
+    return note
+
+
+def confirm_readback(session: Session, *, actor: Actor, incident_id: int, confirmed_by: str = "",
+                     locale: str = "zh_CN") -> Incident:
+    """Record that the complainant confirmed the read-back, by whom and when."""
+    inc = load_for(session, actor, incident_id, Action.READBACK_CONFIRM)
+    _ensure_open(inc)
+    if not isinstance(confirmed_by, str) or len(confirmed_by) > 120:
+        raise ValidationError("confirmed_by must be a name of at most 120 characters", field="confirmed_by")
+    text = readback_text(inc, "zh_CN")
+    inc.readback_confirmed_at = clock.now()
+    inc.readback_confirmed_by_id = actor.user_id
+    inc.readback_confirmed_by_name = confirmed_by.strip() or (inc.complainant_name or "")
+    inc.readback_confirmed_text = text
+    timeline.record(session, inc, "intake.read_back_confirmed", actor, {
+        "confirmed_by_complainant": inc.readback_confirmed_by_name, "recorded_by": actor.name,
+        "text": text, "text_locale": locale,
+    })
+    return inc
+
+
+def escalate(session: Session, *, actor: Actor, incident_id: int, reason: str, steps: int = 1) -> Incident:
+    """Raise the grade floor (manual or overdue escalation) with the reason on the timeline."""
+    inc = load_for(session, actor, incident_id, Action.INCIDENT_ESCALATE)
+    _ensure_open(inc)
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError("a reason is required", field="reason")
+    before = inc.grade
+    target = Grade(before).raised(steps)
+    if target.value == before:
+        raise Conflict("the incident is already at grade A", field="grade")
+    inc.grade_floor = target.value
+    _apply_triage(inc, run_triage(session, inc))
+    timeline.record(session, inc, "grade.changed", actor, {
+        "from": before, "to": inc.grade, "cause": "escalation", "reason": reason,
+        "authority": inc.triage["authority"], "class": inc.triage["class"],
+    })
+    return inc
+
+
+_TRANSITIONS = {
+    "open": {"command", "closed"},
+    "command": {"closing", "closed"},
+    "closing": {"command", "closed"},
+    "closed": {"command"},  # reopen
+}
+
+
+def change_status(session: Session, *, actor: Actor, incident_id: int, status: str, reason: str = "",
+                  expected_version: int | None = None) -> Incident:
+    """Move the incident through open → command → closing → closed (or reopen)."""
+    inc = load_for(session, actor, incident_id, Action.INCIDENT_CLOSE)
+    check_version(inc, expected_version)
+    if status not in {s.value for s in IncidentStatus}:
+        raise ValidationError("status must be open, command, closing or closed", field="status")
+    if status not in _TRANSITIONS[inc.status]:
+        raise Conflict(f"cannot go from {inc.status} to {status}", field="status")
+    before = inc.status
+    inc.version += 1
+    inc.status = status
+    inc.closed_at = clock.now() if status == "closed" else None
+    timeline.record(session, inc, "status.changed", actor,
+                    {"from": before, "to": status, "reason": (reason or "")[:500]})
+    return inc
+
+
+def visible_incidents(session: Session, actor: Actor) -> list[Incident]:
+    """Incidents the actor may see: all for admins and managers, own seats otherwise."""
+    require(session, actor, Action.INCIDENT_LIST)
+    stmt = select(Incident).order_by(Incident.opened_at.desc())
+    if actor.role not in ("admin", "manager"):
+        from incident.taskgroup.queries import incident_ids_of
+        ids = incident_ids_of(session, actor.user_id) if actor.user_id else set()
+        stmt = stmt.where(Incident.id.in_(ids or {-1}))
+    return list(session.scalars(stmt))

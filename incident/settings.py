@@ -1,0 +1,86 @@
+"""Instance configuration: a folder with concord.json (keys, organisation), overridable by env."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from incident import privacy
+
+CONFIG_NAME = "concord.json"
+
+
+@dataclass
+class Settings:
+    instance: Path
+    database_url: str
+    secret_key: str
+    field_key: str
+    redis_url: str | None = None
+    public_url: str = ""
+    allowed_origins: list[str] = field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    formation_minutes: int = 30
+    org_name: str = "Concord Demo Property Management Co., Ltd."
+    signing_p12: str | None = None
+    signing_password: str | None = None
+    tsa_url: str | None = None
+    webhook_url: str | None = None
+    smtp_url: str | None = None
+    mail_from: str = "concord@localhost"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def origins(self) -> list[str]:
+        """Origins allowed to open a Socket.IO connection (never '*')."""
+        if self.allowed_origins:
+            return list(self.allowed_origins)
+        base = (self.public_url or "http://127.0.0.1:5000").rstrip("/")
+        out = [base]
+        for a, b in (("//127.0.0.1", "//localhost"), ("//localhost", "//127.0.0.1")):
+            if a in base:
+                out.append(base.replace(a, b))
+        return out
+
+
+def default_instance() -> Path:
+    return Path(os.environ.get("CONCORD_INSTANCE") or Path.cwd() / "instance").resolve()
+
+
+def init_instance(path: Path | None = None, **values: Any) -> Path:
+    """Create the instance folder and a config with fresh secrets; an existing config is kept."""
+    path = (path or default_instance()).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    cfg = path / CONFIG_NAME
+    if not cfg.exists():
+        doc = {"secret_key": secrets.token_urlsafe(48), "field_key": privacy.new_key()} | values
+        tmp = cfg.with_suffix(".tmp")
+        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        tmp.replace(cfg)
+    return cfg
+
+
+def load_settings(instance: Path | None = None, env: Mapping[str, str] | None = None,
+                  **overrides: Any) -> Settings:
+    """Read the instance config, then the CONCORD_* environment, then explicit overrides."""
+    env = os.environ if env is None else env
+    instance = (instance or Path(env.get("CONCORD_INSTANCE") or default_instance())).resolve()
+    cfg = instance / CONFIG_NAME
+    doc: dict[str, Any] = json.loads(cfg.read_text(encoding="utf-8")) if cfg.exists() else {}
+    if "secret_key" not in doc and "secret_key" not in overrides:
+        raise FileNotFoundError(f"no {CONFIG_NAME} in {instance}: run `concord init` first")
+    values: dict[str, Any] = {
+        "database_url": f"sqlite:///{instance / 'concord.db'}",
+    } | {k: v for k, v in doc.items() if k in Settings.__dataclass_fields__}
+    for key in ("database_url", "redis_url", "public_url", "tsa_url", "webhook_url", "smtp_url",
+                "org_name", "signing_p12", "signing_password", "timezone", "mail_from"):
+        if env.get(f"CONCORD_{key.upper()}"):
+            values[key] = env[f"CONCORD_{key.upper()}"]
+    if env.get("CONCORD_ALLOWED_ORIGINS"):
+        values["allowed_origins"] = [o.strip() for o in env["CONCORD_ALLOWED_ORIGINS"].split(",")
+                                     if o.strip()]
+    values.update(overrides)
+    return Settings(instance=instance, **values)

@@ -1,0 +1,78 @@
+"""Application factory: binds settings, database, translations, sockets and blueprints."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Mapping
+
+from flask import Flask, request, session
+
+from incident import i18n, privacy
+from incident.db import make_engine, make_session_factory
+from incident.settings import Settings, load_settings
+from realtime import auth, errors
+from realtime.dbsession import close_db
+from realtime.extensions import babel, domain, socketio
+
+
+def _select_locale() -> str:
+    from realtime.auth import current_user
+    if session.get("lang"):
+        return i18n.normalize_locale(session["lang"])
+    user = current_user() if request.endpoint not in (None, "static") else None
+    if user is not None:
+        return i18n.normalize_locale(user.locale)
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+    return i18n.normalize_locale(best or i18n.DEFAULT_LOCALE)
+
+
+def create_app(settings: Settings | None = None, config: Mapping[str, Any] | None = None,
+               engine: Any = None) -> Flask:
+    """Build the Flask app; tests pass their own settings, engine and config mapping."""
+    settings = settings or load_settings()
+    app = Flask(__name__, instance_path=str(settings.instance), instance_relative_config=False)
+    secure = settings.public_url.startswith("https://")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_NAME="concord_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LOCALE,
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        JSON_AS_ASCII=False,
+    )
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["concord.settings"] = settings
+    privacy.configure(settings.field_key)
+    engine = engine or make_engine(settings.database_url)
+    app.extensions["concord.engine"] = engine
+    app.extensions["concord.sessions"] = make_session_factory(engine)
+    app.teardown_appcontext(close_db)
+
+    babel.init_app(app, locale_selector=_select_locale)
+    babel.domain_instance = domain  # cached_property: our merged-catalog domain replaces the default
+    auth.register(app)
+    errors.register(app)
+
+    from realtime.http import register_blueprints
+    register_blueprints(app)
+
+    from realtime import sockets
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+        cors_allowed_origins=settings.origins(),
+        message_queue=settings.redis_url,
+        manage_session=False,
+        ping_interval=10,
+        ping_timeout=20,
+    )
+    sockets.register(app)
+
+    from realtime import templating
+    templating.register(app)
+    return app

@@ -1,0 +1,79 @@
+"""Login session, CSRF and the login-required gate for every page and API call."""
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from flask import Flask, g, redirect, request, session, url_for
+
+from incident.accounts import service as accounts
+from incident.accounts.models import User
+from incident.errors import Unauthenticated, ValidationError
+from realtime.dbsession import db
+
+PUBLIC_ENDPOINTS = {"pages.login", "static", "health.healthz", "vendor.asset", "pages.set_language"}
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def current_user() -> User | None:
+    """The logged-in user of this request, or None."""
+    if "user" not in g:
+        g.user = accounts.resolve_session(db(), session.get("sid"))
+        if g.user is not None and db().dirty:
+            db().commit()  # last_seen_at bump
+    return g.user
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def start_session(user_session_id: str) -> None:
+    """Replace the whole cookie session: fresh session id and CSRF token at every login."""
+    session.clear()
+    session["sid"] = user_session_id
+    session["csrf"] = secrets.token_urlsafe(32)
+    session.permanent = True
+
+
+def _check_csrf() -> None:
+    sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token") or ""
+    if not sent and request.is_json:
+        body: Any = request.get_json(silent=True)
+        if isinstance(body, dict):
+            sent = body.get("csrf_token") or ""
+    expected = session.get("csrf", "")
+    if not expected or not hmac.compare_digest(str(sent), expected):
+        raise ValidationError("missing or wrong CSRF token; reload the page", field="csrf_token")
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _gate():  # type: ignore[no-untyped-def]
+        if request.endpoint is None:
+            return None  # 404 follows
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            _check_csrf()
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if current_user() is None:
+            if request.path.startswith("/api/"):
+                raise Unauthenticated("login required", field=None)
+            return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+        return None
+
+    @app.context_processor
+    def _ctx() -> dict[str, Any]:
+        return {"current_user": g.get("user"), "csrf_token": csrf_token}
+
+
+
+def actor():  # type: ignore[no-untyped-def]
+    """The domain actor of the logged-in user (the gate guarantees there is one)."""
+    user = current_user()
+    if user is None:
+        raise Unauthenticated("login required")
+    return user.actor

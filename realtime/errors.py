@@ -1,0 +1,52 @@
+"""Map domain errors onto HTTP: a JSON body {error, field, message} for the API, a page otherwise."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from incident.errors import (Conflict, DomainError, Forbidden, NotFound, Throttled, Unauthenticated,
+                             ValidationError)
+
+STATUS = {ValidationError: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
+          Throttled: 429}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.is_json or \
+        request.accept_mimetypes.best == "application/json"
+
+
+def error_body(err: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": err.code, "field": err.field, "message": err.message}
+    body.update({k: v for k, v in err.details.items() if k not in body})
+    return body
+
+
+def status_of(err: DomainError) -> int:
+    for cls, code in STATUS.items():
+        if isinstance(err, cls):
+            return code
+    return 400
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):  # type: ignore[no-untyped-def]
+        status = status_of(err)
+        headers = {}
+        if isinstance(err, Throttled):
+            headers["Retry-After"] = str(err.details.get("retry_after", 60))
+        if wants_json():
+            return jsonify(error_body(err)), status, headers
+        return render_template("error.html", status=status, message=err.message, field=err.field), \
+            status, headers
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):  # type: ignore[no-untyped-def]
+        if wants_json():
+            return jsonify({"error": err.name.lower().replace(" ", "_"), "field": None,
+                            "message": err.description}), err.code
+        return render_template("error.html", status=err.code, message=err.description, field=None), \
+            err.code

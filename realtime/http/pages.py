@@ -1,0 +1,163 @@
+"""Server-rendered pages: login, incident list, intake form, incident page, lexicon admin."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from incident import service
+from incident.accounts import service as accounts
+from incident.enums import Channel, Circumstance, ComplaintObject, DemandType, Emotion
+from incident.errors import DomainError, Throttled, Unauthenticated, ValidationError
+from incident.i18n import normalize_locale
+from incident.intake.readback import readback_text
+from incident.intake.schema import parse_intake
+from incident.permissions import Action, allowed, require
+from incident.taskgroup.queries import active_seats, seats_of
+from incident.timeline import list_since
+from incident.triage import store as lexicon
+from realtime.auth import actor, current_user, start_session
+from realtime.dbsession import db
+
+bp = Blueprint("pages", __name__)
+
+ENUMS = {"channels": [c.value for c in Channel], "objects": [o.value for o in ComplaintObject],
+         "circumstances": [c.value for c in Circumstance], "emotions": [e.value for e in Emotion],
+         "demand_types": [d.value for d in DemandType]}
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("pages.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            ls = accounts.login(db(), username=request.form.get("username", ""),
+                                password=request.form.get("password", ""),
+                                client=request.remote_addr or "")
+            db().commit()
+            lang = session.get("lang")
+            start_session(ls.id)
+            if lang:
+                session["lang"] = lang
+            return redirect(_safe_next(request.args.get("next")))
+        except Throttled as err:
+            db().commit()
+            error, status = _("Too many failed logins. Try again in %(s)s seconds.",
+                              s=err.details.get("retry_after", 60)), 429
+        except Unauthenticated:
+            db().commit()  # keep the failure count
+            error, status = _("Wrong username or password."), 401
+    return render_template("login.html", error=error), status
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    accounts.logout(db(), session.get("sid"))
+    db().commit()
+    session.clear()
+    return redirect(url_for("pages.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):  # type: ignore[no-untyped-def]
+    session["lang"] = normalize_locale(code)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    incidents = service.visible_incidents(db(), actor())
+    return render_template("incidents.html", incidents=incidents)
+
+
+def _form_intake() -> dict[str, Any]:
+    f = request.form
+    names, phones = f.getlist("contact_name"), f.getlist("contact_phone")
+    data: dict[str, Any] = {k: f.get(k, "") for k in (
+        "title", "core_demand", "headcount", "scope_text", "channel", "complaint_object", "demand_type",
+        "place", "occurred_at", "complainant_name", "emotion", "prior_contact", "notes")}
+    for flag in ("anonymous", "demands_consistent", "safety_issue"):
+        data[flag] = f.get(flag) == "on"
+    data["circumstances"] = f.getlist("circumstances")
+    data["contacts"] = [{"name": n, "phone": p} for n, p in zip(names, phones)]
+    return data
+
+
+@bp.route("/incidents/new", methods=["GET", "POST"])
+def new_incident():  # type: ignore[no-untyped-def]
+    require(db(), actor(), Action.INCIDENT_OPEN)
+    error = None
+    data: dict[str, Any] = {}
+    if request.method == "POST":
+        data = _form_intake()
+        try:
+            inc = service.open_incident(db(), actor=actor(), intake=parse_intake(data))
+            db().commit()
+            return redirect(url_for("pages.incident", incident_id=inc.id))
+        except ValidationError as err:
+            db().rollback()
+            error = err
+    return render_template("incident_new.html", data=data, error=error, **ENUMS), (400 if error else 200)
+
+
+@bp.get("/incidents/<int:incident_id>")
+def incident(incident_id: int):  # type: ignore[no-untyped-def]
+    a = actor()
+    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
+    events = list_since(db(), inc.id, max(0, inc.last_seq - 50), 50)
+    seats = seats_of(db(), inc.id, a.user_id)
+    can = {act.value: allowed(act, a.role, seats) for act in Action}
+    return render_template("incident.html", inc=inc, events=events, seats=active_seats(db(), inc.id),
+                           readback_zh=readback_text(inc, "zh_CN"), readback_en=readback_text(inc, "en"),
+                           can=can)
+
+
+def _incident_action(incident_id: int, fn: Any) -> Any:
+    try:
+        fn()
+        db().commit()
+    except DomainError as err:
+        db().rollback()
+        session["flash_error"] = err.message
+    return redirect(url_for("pages.incident", incident_id=incident_id))
+
+
+@bp.post("/incidents/<int:incident_id>/notes")
+def add_note(incident_id: int):  # type: ignore[no-untyped-def]
+    return _incident_action(incident_id, lambda: service.add_note(
+        db(), actor=actor(), incident_id=incident_id, text=request.form.get("text", "")))
+
+
+@bp.post("/incidents/<int:incident_id>/readback")
+def confirm_readback(incident_id: int):  # type: ignore[no-untyped-def]
+    return _incident_action(incident_id, lambda: service.confirm_readback(
+        db(), actor=actor(), incident_id=incident_id, confirmed_by=request.form.get("confirmed_by", "")))
+
+
+@bp.route("/admin/lexicon", methods=["GET", "POST"])
+def admin_lexicon():  # type: ignore[no-untyped-def]
+    require(db(), actor(), Action.LEXICON_EDIT)
+    error = None
+    if request.method == "POST":
+        try:
+            if request.form.get("toggle"):
+                lexicon.set_active(db(), int(request.form["toggle"]), request.form.get("active") == "1")
+            else:
+                weight = request.form.get("weight", "1")
+                lexicon.add_keyword(db(), term=request.form.get("term", ""),
+                                    category=request.form.get("category", ""),
+                                    weight=int(weight) if weight.isdigit() else -1)
+            db().commit()
+            return redirect(url_for("pages.admin_lexicon"))
+        except DomainError as err:
+            db().rollback()
+            error = err
+    return render_template("admin_lexicon.html", keywords=lexicon.list_keywords(db()),
+                           categories=lexicon.CATEGORIES, error=error), (400 if error else 200)

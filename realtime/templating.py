@@ -1,0 +1,46 @@
+"""Jinja helpers: local time, enum labels and the JS message table, all through the catalogs."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import get_locale, gettext
+
+from incident.labels import LABELS, label, reason_text
+
+
+def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    tz = ZoneInfo(current_app.extensions["concord.settings"].timezone)
+    return value.astimezone(tz).strftime(fmt)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["isotime"] = lambda v: v.isoformat() if v else ""
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        return {
+            "label": lambda kind, value: label(gettext, kind, value),
+            "locale": str(get_locale() or "zh_CN"),
+            "event_detail": event_detail,
+            "reason_text": lambda r: reason_text(gettext, r),
+            "event_labels": lambda: {k: gettext(v) for k, v in LABELS["event"].items()},
+        }
+
+
+def event_detail(type_: str, payload: dict[str, Any]) -> str:
+    """The short detail shown after an event's label; board.js applies the same rule live."""
+    if not isinstance(payload, dict):
+        return ""
+    if payload.get("summary"):
+        return str(payload["summary"])
+    if payload.get("text"):
+        return str(payload["text"])[:200]
+    if "from" in payload and "to" in payload:
+        return f"{payload['from']} → {payload['to']}"
+    return ""
