@@ -4,6 +4,12 @@ from incident import models as _incident  # noqa: F401
 from incident.taskgroup import models as _taskgroup  # noqa: F401
 from incident.timeline import models as _timeline  # noqa: F401
 from incident.triage import store as _lexicon  # noqa: F401
-from incident.db import Base
+# -- task group (issue 3)
+# -- realtime (issue 3)
+# -- crowd (issue 4)
+# -- demands and samples (issue 4)
+# -- playbooks (issue 5)
+# -- agreements (issue 6)
+from incident.db import Base  # noqa: E402
 
 metadata = Base.metadata

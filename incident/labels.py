@@ -40,7 +40,14 @@ LABELS: dict[str, dict[str, str]] = {
     "event": {"incident.opened": "incident opened", "intake.updated": "intake updated",
               "intake.read_back_confirmed": "read-back confirmed by the complainant",
               "note.added": "note added", "grade.changed": "grade changed",
-              "status.changed": "status changed"},
+              "status.changed": "status changed",
+              # -- task group (issue 3)
+              # -- realtime (issue 3)
+              # -- crowd (issue 4)
+              # -- demands and samples (issue 4)
+              # -- playbooks (issue 5)
+              # -- agreements (issue 6)
+              },
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
 }
 

@@ -40,8 +40,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _worker_pg_url() -> str:
     assert PG_URL
     url = make_url(PG_URL)
+    # One database per pytest process: parallel runs (xdist workers, other checkouts) never collide.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"{url.database or 'concord_test'}_{worker}"
+    name = f"{url.database or 'concord_test'}_{worker}_{os.getpid()}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -54,10 +55,16 @@ def _worker_pg_url() -> str:
 def pg_engine() -> Iterator[Engine]:
     if not PG_URL:
         pytest.skip("PostgreSQL not configured: set CONCORD_TEST_POSTGRES_URL")
-    engine = make_engine(_worker_pg_url())
+    url = _worker_pg_url()
+    engine = make_engine(url)
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
+    name = make_url(url).database
+    admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate(engine: Engine) -> None:

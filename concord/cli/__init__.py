@@ -5,6 +5,13 @@ import click
 
 from concord.cli import audit, demo, incidents, instance, users
 
+MODULES = [instance, users, incidents, audit, demo]
+# Features append their CLI module below their marker (module must define register(group)).
+# -- crowd (issue 4)
+# -- demands and samples (issue 4)
+# -- playbooks (issue 5)
+# -- agreements (issue 6)
+
 
 @click.group()
 @click.option("--instance", "instance_path", envvar="CONCORD_INSTANCE", type=click.Path(file_okay=False),
@@ -16,5 +23,5 @@ def main(ctx: click.Context, instance_path: str | None) -> None:
     ctx.obj["instance"] = instance_path
 
 
-for module in (instance, users, incidents, audit, demo):
+for module in MODULES:
     module.register(main)

@@ -1,4 +1,4 @@
-"""HTTP blueprints."""
+"""HTTP blueprints. Each feature adds one line below its own marker."""
 from flask import Flask
 
 
@@ -8,3 +8,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(vendor.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    # -- task group (issue 3)
+    # -- realtime (issue 3)
+    # -- crowd (issue 4)
+    # -- demands and samples (issue 4)
+    # -- playbooks (issue 5)
+    # -- agreements (issue 6)

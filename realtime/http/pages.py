@@ -19,6 +19,7 @@ from incident.timeline import list_since
 from incident.triage import store as lexicon
 from realtime.auth import actor, current_user, start_session
 from realtime.dbsession import db
+from realtime.sections import sections
 
 bp = Blueprint("pages", __name__)
 
@@ -114,9 +115,10 @@ def incident(incident_id: int):  # type: ignore[no-untyped-def]
     events = list_since(db(), inc.id, max(0, inc.last_seq - 50), 50)
     seats = seats_of(db(), inc.id, a.user_id)
     can = {act.value: allowed(act, a.role, seats) for act in Action}
+    rendered = [(sec, sec.provider(db(), a, inc, can)) for sec in sections()]
     return render_template("incident.html", inc=inc, events=events, seats=active_seats(db(), inc.id),
                            readback_zh=readback_text(inc, "zh_CN"), readback_en=readback_text(inc, "en"),
-                           can=can)
+                           can=can, sections=rendered)
 
 
 def _incident_action(incident_id: int, fn: Any) -> Any:

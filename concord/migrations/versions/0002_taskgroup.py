@@ -1,4 +1,4 @@
-"""task group: formation, consent, recordings, presence
+"""task group: seats, formation, consent, recordings
 
 Revision ID: 0002_taskgroup
 Revises: 0001_foundation

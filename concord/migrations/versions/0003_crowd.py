@@ -1,4 +1,4 @@
-"""crowd: claimants, representatives, samples, demand items
+"""crowd: claimants, contact reveals, representatives
 
 Revision ID: 0003_crowd
 Revises: 0002_taskgroup

@@ -1,0 +1,38 @@
+"""Sections of the incident page, contributed by features (task group, crowd, playbooks, agreements).
+
+Each feature registers its template, a provider that returns the template's variables, and
+optionally a script; the page renders them in order. Sections refresh themselves live from
+timeline events in their own script (window.Concord.onEvent).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from incident.actor import Actor
+from incident.models import Incident
+
+Provider = Callable[[Session, Actor, Incident, dict[str, bool]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    template: str
+    provider: Provider
+    order: int = 100
+    script: str | None = None  # file under static/
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> None:
+    """Add (or replace, by name) a section of the incident page."""
+    _sections[section.name] = section
+
+
+def sections() -> list[Section]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.name))

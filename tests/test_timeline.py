@@ -1,0 +1,107 @@
+"""The hash chain: appends, reads back, and names the first event that was tampered with."""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from incident import service, timeline
+from incident.timeline import verify_chain
+from tests.factories import make_incident, make_user
+
+
+def _incident_with_events(session, n_notes=3):
+    user = make_user(session, "manager")
+    inc = make_incident(session, user)
+    for i in range(n_notes):
+        service.add_note(session, actor=user.actor, incident_id=inc.id, text=f"第{i + 1}条记录")
+    session.commit()
+    return inc
+
+
+def _verify(session, inc):
+    session.expire_all()
+    inc = service.get(session, inc.id)
+    return verify_chain(session, inc.id, anchor_seq=inc.last_seq, anchor_hash=inc.head_hash)
+
+
+def test_sequence_is_gap_free_and_linked(session):
+    inc = _incident_with_events(session)
+    events = timeline.list_since(session, inc.id)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    for prev, ev in zip(events, events[1:]):
+        assert ev.prev_hash == prev.hash
+    assert events[-1].hash == inc.head_hash
+    assert _verify(session, inc).ok
+
+
+def test_list_since_returns_only_later_events(session):
+    inc = _incident_with_events(session)
+    assert [e.seq for e in timeline.list_since(session, inc.id, after=2)] == [3, 4]
+
+
+def test_changed_payload_is_named(session):
+    inc = _incident_with_events(session)
+    ev = timeline.list_since(session, inc.id)[2]
+    session.execute(text("UPDATE incident_events SET payload = :p WHERE id = :id"),
+                    {"p": '{"text": "篡改"}', "id": ev.id})
+    session.commit()
+    report = _verify(session, inc)
+    assert not report.ok and report.broken_seq == 3 and report.broken_event_id == ev.id
+    assert "hash" in report.reason
+
+
+def test_deleted_event_is_named(session):
+    inc = _incident_with_events(session)
+    ev = timeline.list_since(session, inc.id)[1]
+    session.execute(text("DELETE FROM incident_events WHERE id = :id"), {"id": ev.id})
+    session.commit()
+    report = _verify(session, inc)
+    assert not report.ok and report.broken_seq == 3 and "gap" in report.reason
+
+
+def test_swapped_events_are_named(session):
+    inc = _incident_with_events(session)
+    a, b = timeline.list_since(session, inc.id)[1:3]
+    session.execute(text("UPDATE incident_events SET seq = -1 WHERE id = :id"), {"id": a.id})
+    session.execute(text("UPDATE incident_events SET seq = :s WHERE id = :id"), {"s": a.seq, "id": b.id})
+    session.execute(text("UPDATE incident_events SET seq = :s WHERE id = :id"), {"s": b.seq, "id": a.id})
+    session.commit()
+    report = _verify(session, inc)
+    assert not report.ok and report.broken_seq == 2 and report.broken_event_id == b.id
+
+
+def test_cut_tail_is_detected_by_the_anchor(session):
+    inc = _incident_with_events(session)
+    last = timeline.list_since(session, inc.id)[-1]
+    session.execute(text("DELETE FROM incident_events WHERE id = :id"), {"id": last.id})
+    session.commit()
+    report = _verify(session, inc)
+    assert not report.ok and "head" in report.reason
+
+
+def test_every_state_change_writes_one_event(session):
+    user = make_user(session, "manager")
+    inc = make_incident(session, user)
+    assert inc.last_seq == 1
+    service.confirm_readback(session, actor=user.actor, incident_id=inc.id, confirmed_by="刘先生")
+    assert inc.last_seq == 2
+    service.change_status(session, actor=user.actor, incident_id=inc.id, status="command")
+    assert inc.last_seq == 3
+    types = [e.type for e in timeline.list_since(session, inc.id)]
+    assert types == ["incident.opened", "intake.read_back_confirmed", "status.changed"]
+
+
+def test_events_are_published_only_after_commit(session):
+    from incident.timeline import bus
+    seen = []
+    unsubscribe = bus.subscribe(seen.append)
+    try:
+        user = make_user(session, "manager")
+        make_incident(session, user)
+        assert seen == []
+        session.commit()
+        assert [e["type"] for e in seen] == ["incident.opened"]
+        make_incident(session, user)
+        session.rollback()
+        assert len(seen) == 1
+    finally:
+        unsubscribe()
