@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_babel import get_locale, gettext
 
+from incident.i18n import normalize_locale
 from incident.labels import LABELS, label, reason_text
 
 
@@ -26,7 +27,7 @@ def register(app: Flask) -> None:
     def _helpers() -> dict[str, Any]:
         return {
             "label": lambda kind, value: label(gettext, kind, value),
-            "locale": str(get_locale() or "zh_CN"),
+            "locale": normalize_locale(str(get_locale() or "zh_CN")),
             "event_detail": event_detail,
             "reason_text": lambda r: reason_text(gettext, r),
             "event_labels": lambda: {k: gettext(v) for k, v in LABELS["event"].items()},

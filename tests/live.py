@@ -1,0 +1,81 @@
+"""A real Concord server process on a free port, for browser and multi-process tests."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ADMIN_PASSWORD = "live-admin-pass"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def concord(instance: Path, *args: str, env: dict[str, str] | None = None, check: bool = True,
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI against an instance folder."""
+    return subprocess.run([sys.executable, "-m", "concord", "--instance", str(instance), *args],
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, check=check,
+                          input=input, timeout=120)
+
+
+class LiveServer:
+    def __init__(self, instance: Path, port: int | None = None, env: dict[str, str] | None = None) -> None:
+        self.instance = instance
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {"CONCORD_PUBLIC_URL": self.url, **(env or {})}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = instance / f"server-{self.port}.log"
+
+    def start(self) -> "LiveServer":
+        fh = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "concord", "--instance", str(self.instance), "serve",
+             "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, **self.env}, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("server did not start in 30 s")
+
+    def stop(self, sig: int = 15) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait(5)
+
+
+def init_instance(instance: Path, env: dict[str, str] | None = None) -> Path:
+    concord(instance, "init", "--admin-password", ADMIN_PASSWORD, env=env)
+    concord(instance, "demo", env=env)
+    return instance
+
+
+def session_for(instance: Path, env: dict[str, str] | None = None) -> Any:
+    """A SQLAlchemy session factory on the live server's database (for test set-up)."""
+    from incident import privacy
+    from incident.db import make_engine, make_session_factory
+    from incident.settings import load_settings
+    s = load_settings(instance, env={**os.environ, **(env or {})})
+    privacy.configure(s.field_key)
+    return make_session_factory(make_engine(s.database_url))
