@@ -7,6 +7,7 @@ from incident.triage import store as _lexicon  # noqa: F401
 # -- task group (issue 3)
 # -- realtime (issue 3)
 # -- crowd (issue 4)
+from incident.crowd import models as _crowd  # noqa: F401,E402
 # -- demands and samples (issue 4)
 # -- playbooks (issue 5)
 # -- agreements (issue 6)

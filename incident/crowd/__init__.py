@@ -1,0 +1,1 @@
+"""The crowd: claimants, representatives, verification samples and the split demand."""
