@@ -1,6 +1,7 @@
 """Import every model module so that Base.metadata is complete (migrations, tests)."""
 from incident.accounts import models as _accounts  # noqa: F401
 from incident import models as _incident  # noqa: F401
+from incident import attachments as _attachments  # noqa: F401
 from incident.taskgroup import models as _taskgroup  # noqa: F401
 from incident.timeline import models as _timeline  # noqa: F401
 from incident.triage import store as _lexicon  # noqa: F401

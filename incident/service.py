@@ -143,7 +143,7 @@ def deadlines_dict(inc: Incident) -> dict[str, str]:
     return out
 
 
-def _regrade(session: Session, inc: Incident, actor: Actor, cause: str) -> None:
+def regrade(session: Session, inc: Incident, actor: Actor, cause: str) -> None:
     """Re-run triage; a changed grade is its own timeline event with the reasons."""
     before = inc.grade
     after = _apply_triage(inc, run_triage(session, inc))
@@ -183,7 +183,7 @@ def update_intake(session: Session, *, actor: Actor, incident_id: int, data: dic
         voided = True
     session.flush()
     timeline.record(session, inc, "intake.updated", actor, {"diff": diff, "readback_voided": voided})
-    _regrade(session, inc, actor, "intake.updated")
+    regrade(session, inc, actor, "intake.updated")
     return inc
 
 
@@ -202,7 +202,7 @@ def add_note(session: Session, *, actor: Actor, incident_id: int, text: str) -> 
     from incident.triage.lexicon import find_hits
     hits = find_hits(text, load_terms(session))
     timeline.record(session, inc, "note.added", actor, {"note_id": note.id, "text": text, "hits": hits})
-    _regrade(session, inc, actor, "note.added")
+    regrade(session, inc, actor, "note.added")
     return note
 
 

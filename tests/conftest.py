@@ -28,6 +28,12 @@ REDIS_URL = os.environ.get("CONCORD_TEST_REDIS_URL")
 privacy.configure(TEST_FIELD_KEY)
 
 
+@pytest.fixture(autouse=True)
+def _attachments_dir(tmp_path: Path) -> None:
+    from incident import attachments
+    attachments.configure(tmp_path / "attachments")
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"

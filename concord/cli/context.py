@@ -9,7 +9,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from incident import privacy
+from incident import attachments, privacy
 from incident.accounts.models import User
 from incident.db import make_engine, make_session_factory, unit_of_work
 from incident.errors import DomainError
@@ -23,6 +23,7 @@ def settings(ctx: click.Context) -> Settings:
     except FileNotFoundError as err:
         raise click.ClickException(str(err)) from None
     privacy.configure(s.field_key)
+    attachments.configure(s.instance / "attachments")
     return s
 
 
