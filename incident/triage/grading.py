@@ -117,9 +117,10 @@ def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> 
     if scope is Scope.GROUP:
         points += 2
         reasons.append({"code": "group", "headcount": inp.headcount})
-        for size in (policy.large_group, policy.very_large_group, policy.mass_group):
+        # Twenty households is the qualitative jump practitioners describe; above it, +1 a step.
+        for size, pts in ((policy.large_group, 2), (policy.very_large_group, 1), (policy.mass_group, 1)):
             if inp.headcount >= size:
-                points += 1
+                points += pts
                 reasons.append({"code": "headcount_over", "threshold": size})
     if inp.safety_issue or "safety" in cats:
         points += 3
