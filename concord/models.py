@@ -10,6 +10,8 @@ from incident.triage import store as _lexicon  # noqa: F401
 # -- crowd (issue 4)
 from incident.crowd import models as _crowd  # noqa: F401,E402
 # -- demands and samples (issue 4)
+from incident.crowd import demand_models as _demands  # noqa: F401,E402
+from incident.crowd import sample_models as _samples  # noqa: F401,E402
 # -- playbooks (issue 5)
 # -- agreements (issue 6)
 from incident.db import Base  # noqa: E402
