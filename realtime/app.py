@@ -63,16 +63,19 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     register_blueprints(app)
 
     from realtime import sockets
+    # Explicit origin allowlist (never '*'); with Redis, rooms are shared by every server process.
+    # client_manager is always passed: the extension object is shared by every app of a process.
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         cors_allowed_origins=settings.origins(),
-        message_queue=settings.redis_url,
+        cors_credentials=True,
+        client_manager=sockets.queue_manager(settings),
         manage_session=False,
         ping_interval=10,
         ping_timeout=20,
     )
-    sockets.register(app)
+    sockets.register(app, settings)
 
     from realtime import templating
     templating.register(app)

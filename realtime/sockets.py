@@ -1,28 +1,88 @@
-"""Socket.IO: one room per incident; the login session authenticates; access checked on join."""
+"""Socket.IO: one room per incident; the login session authenticates; access checked on every event.
+
+Rooms: `incident:<id>` (timeline + presence of one incident, joined after an access check) and
+`user:<id>` (notifications for one user, joined on connect). Origins are checked by engine.io in
+the handshake against Settings.origins() (see create_app). Every handler re-resolves the login
+session, so a logout ends what an open socket may do.
+"""
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from flask import Flask, request, session
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask import Flask, current_app, request, session
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room
 
 from incident import service
 from incident.accounts import service as accounts
-from incident.errors import DomainError
+from incident.errors import DomainError, Unauthenticated, ValidationError
 from incident.permissions import Action
-from incident.timeline import bus
+from incident.settings import Settings
+from incident.timeline import bus, list_since
+from realtime import presence
 from realtime.dbsession import db
-from realtime.errors import error_body
+from realtime.errors import error_body, status_of
 from realtime.extensions import socketio
+
+CHANNEL_ENV = "CONCORD_SOCKETIO_CHANNEL"
 
 
 def room(incident_id: int) -> str:
     return f"incident:{incident_id}"
 
 
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def channel() -> str:
+    """Redis pub/sub channel (and presence key prefix); one per deployment, or per test run."""
+    return os.environ.get(CHANNEL_ENV) or "concord"
+
+
+def queue_manager(settings: Settings, write_only: bool = False) -> Any:
+    """The Redis message queue of Socket.IO, or None without CONCORD_REDIS_URL.
+
+    `health_check_interval` keeps the listener alive when Redis drops idle connections
+    (python-socketio #281); a write-only manager lets a process without clients emit.
+    """
+    if not settings.redis_url:
+        return None
+    import socketio as sio
+    return sio.RedisManager(settings.redis_url, channel=channel(), write_only=write_only,
+                            redis_options={"health_check_interval": 30})
+
+
 def publish(event: dict[str, Any]) -> None:
-    """Push one committed timeline event to its incident's room (called after commit)."""
+    """Push one committed timeline event to its incident's room (called once, after commit)."""
     socketio.emit("timeline", event, to=room(event["incident_id"]), namespace="/")
+
+
+def emit_presence(incident_id: int, users: list[dict[str, Any]]) -> None:
+    socketio.emit("presence", {"incident_id": incident_id, "users": users}, to=room(incident_id),
+                  namespace="/")
+
+
+def _store() -> presence.PresenceStore:
+    return current_app.extensions["concord.presence"]
+
+
+def _user() -> Any:
+    user = accounts.resolve_session(db(), session.get("sid"))
+    if user is None:
+        raise Unauthenticated("login required")
+    return user
+
+
+def _incident_id(data: Any) -> int:
+    value = data.get("incident_id") if isinstance(data, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValidationError("incident_id must be a positive integer", field="incident_id")
+    return value
+
+
+def _refused(err: DomainError) -> dict[str, Any]:
+    return {"ok": False, "status": status_of(err), **error_body(err)}
 
 
 class IncidentNamespace(Namespace):
@@ -30,30 +90,91 @@ class IncidentNamespace(Namespace):
         user = accounts.resolve_session(db(), session.get("sid"))
         if user is None:
             raise ConnectionRefusedError("login required")
-        session_user = {"id": user.id, "name": user.display_name, "role": str(user.role)}
-        request.environ["concord.user"] = session_user
+        request.environ["concord.user"] = {"id": user.id, "name": user.display_name}
+        join_room(user_room(user.id))
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        tracker: presence.LocalSockets = current_app.extensions["concord.presence_local"]
+        for incident_id in tracker.forget(request.sid):
+            _store().remove(incident_id, request.sid)
+            emit_presence(incident_id, _store().users(incident_id))
 
     def on_join(self, data: Any) -> dict[str, Any]:
         """Join an incident room after an access check; replies with the events after `after`."""
         try:
-            user = accounts.resolve_session(db(), session.get("sid"))
-            if user is None:
-                return {"ok": False, "error": "unauthenticated"}
-            incident_id = data.get("incident_id") if isinstance(data, dict) else None
-            after = data.get("after", 0) if isinstance(data, dict) else 0
-            if not isinstance(after, int) or after < 0:
-                return {"ok": False, "error": "invalid", "field": "after"}
+            user = _user()
+            incident_id = _incident_id(data)
+            after = data.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                raise ValidationError("after must be a sequence number >= 0", field="after")
             inc = service.load_for(db(), user.actor, incident_id, Action.INCIDENT_VIEW)
+            # Join first, then read: an event committed in between arrives twice, never zero times.
             join_room(room(inc.id))
-            from incident.timeline import list_since
             events = [e.to_dict() for e in list_since(db(), inc.id, after)]
-            return {"ok": True, "incident_id": inc.id, "events": events, "last_seq": inc.last_seq}
+            entry = {"id": user.id, "name": user.display_name}
+            current_app.extensions["concord.presence_local"].remember(request.sid, inc.id, entry)
+            _store().add(inc.id, request.sid, entry)
+            _ensure_heartbeat(current_app._get_current_object())  # type: ignore[attr-defined]
+            users = _store().users(inc.id)
+            emit_presence(inc.id, users)
+            return {"ok": True, "incident_id": inc.id, "events": events, "last_seq": inc.last_seq,
+                    "users": users}
         except DomainError as err:
-            return {"ok": False, **error_body(err)}
+            return _refused(err)
+
+    def on_leave(self, data: Any) -> dict[str, Any]:
+        try:
+            _user()
+            incident_id = _incident_id(data)
+        except DomainError as err:
+            return _refused(err)
+        leave_room(room(incident_id))
+        if current_app.extensions["concord.presence_local"].drop(request.sid, incident_id):
+            _store().remove(incident_id, request.sid)
+            emit_presence(incident_id, _store().users(incident_id))
+        return {"ok": True, "incident_id": incident_id}
+
+    def on_presence(self, data: Any) -> dict[str, Any]:
+        """Who is on the incident's board now (same access check as join)."""
+        try:
+            user = _user()
+            inc = service.load_for(db(), user.actor, _incident_id(data), Action.INCIDENT_VIEW)
+            return {"ok": True, "incident_id": inc.id, "users": _store().users(inc.id)}
+        except DomainError as err:
+            return _refused(err)
 
 
-def register(app: Flask) -> None:
+def _heartbeat(app: Flask) -> None:
+    """Refresh this process's entries and push presence when someone vanished (crash, expiry)."""
+    tracker: presence.LocalSockets = app.extensions["concord.presence_local"]
+    store: presence.PresenceStore = app.extensions["concord.presence"]
+    last: dict[int, list[dict[str, Any]]] = {}
+    while not tracker.stopped:
+        socketio.sleep(presence.REFRESH_SECONDS)
+        for incident_id, sid, entry in tracker.entries():
+            store.touch(incident_id, sid, entry)
+        for incident_id in tracker.incidents():
+            users = store.users(incident_id)
+            if last.get(incident_id) not in (None, users):
+                emit_presence(incident_id, users)
+            last[incident_id] = users
+
+
+def _ensure_heartbeat(app: Flask) -> None:
+    tracker: presence.LocalSockets = app.extensions["concord.presence_local"]
+    if tracker.claim_heartbeat():
+        socketio.start_background_task(_heartbeat, app)
+
+
+def register(app: Flask, settings: Settings) -> None:
+    app.extensions["concord.presence"] = presence.make_store(settings.redis_url, channel())
+    app.extensions["concord.presence_local"] = presence.LocalSockets()
     socketio.on_namespace(IncidentNamespace("/"))
     if not app.extensions.get("concord.bus_subscribed"):
-        app.extensions["concord.bus_unsubscribe"] = bus.subscribe(publish)
+        unsubscribe = bus.subscribe(publish)
+
+        def _stop() -> None:
+            unsubscribe()
+            app.extensions["concord.presence_local"].stopped = True
+        app.extensions["concord.bus_unsubscribe"] = _stop
         app.extensions["concord.bus_subscribed"] = True

@@ -10,7 +10,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     # -- task group (issue 3)
     # -- realtime (issue 3)
+    from realtime.http import presence_api
+    app.register_blueprint(presence_api.bp)
     # -- crowd (issue 4)
+    from realtime.http import crowd_api
+    app.register_blueprint(crowd_api.bp)
     # -- demands and samples (issue 4)
     # -- playbooks (issue 5)
     # -- agreements (issue 6)

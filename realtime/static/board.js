@@ -41,11 +41,19 @@
     return li;
   }
 
+  // Events are applied strictly in seq order, each once. A gap (an event arrives before its
+  // predecessor, e.g. after a dropped connection) triggers a catch-up over HTTP; the same catch-up
+  // runs on every (re)connect through `join` and when the tab wakes up or the network returns.
   var pending = {};
+  var lastPresence = null;
+  var presenceHandlers = [];
+  var syncing = false;
+  var retryTimer = null;
+
   function apply(ev) {
-    if (ev.incident_id !== incidentId || ev.seq <= lastSeq) return;  // duplicate: already applied
+    if (!ev || ev.incident_id !== incidentId || ev.seq <= lastSeq) return;  // duplicate: already applied
     pending[ev.seq] = ev;
-    while (pending[lastSeq + 1]) {  // apply strictly in order; a gap waits for the catch-up
+    while (pending[lastSeq + 1]) {
       var next = pending[lastSeq + 1];
       delete pending[lastSeq + 1];
       lastSeq = next.seq;
@@ -60,7 +68,52 @@
       }
       handlers.forEach(function (h) { try { h(next); } catch (e) { console.error(e); } });
     }
-    if (Object.keys(pending).length) join();  // a gap: ask the server for what we missed
+    if (Object.keys(pending).length) catchUp();
+    if (lastPresence) markOnline(lastPresence);  // sections may have re-rendered their seats
+  }
+
+  // Fetch every event after lastSeq over HTTP (works whatever the socket's state).
+  function catchUp() {
+    if (syncing) return;
+    syncing = true;
+    var from = lastSeq;
+    api("GET", "/api/v1/incidents/" + incidentId + "/events?after=" + from + "&limit=1000")
+      .then(function (reply) {
+        syncing = false;
+        (reply.events || []).forEach(apply);
+        if ((reply.events || []).length === 1000 && lastSeq > from) catchUp();  // more to come
+        else scheduleRetry();
+      })
+      .catch(function () { syncing = false; scheduleRetry(); });
+  }
+  function scheduleRetry() {  // a gap that the server could not fill yet: try again shortly
+    if (retryTimer || !Object.keys(pending).length) return;
+    retryTimer = setTimeout(function () { retryTimer = null; catchUp(); }, 2000);
+  }
+
+  function markOnline(users) {
+    var ids = {};
+    users.forEach(function (u) { ids[String(u.id)] = true; });
+    document.querySelectorAll("[data-user-id]").forEach(function (el) {
+      el.classList.toggle("online", !!ids[el.dataset.userId]);
+    });
+  }
+  function showPresence(msg) {
+    if (!msg || msg.incident_id !== incidentId) return;
+    lastPresence = msg.users || [];
+    markOnline(lastPresence);
+    var box = document.getElementById("presence");
+    if (box) {
+      box.textContent = "";
+      lastPresence.forEach(function (u) {
+        var li = document.createElement("li");
+        li.className = "online";
+        li.dataset.presenceUserId = u.id;
+        li.textContent = u.name;
+        box.appendChild(li);
+      });
+    }
+    presenceHandlers.forEach(function (h) { try { h(lastPresence); } catch (e) { console.error(e); } });
   }
 
   var socket = io({ transports: ["websocket", "polling"] });
@@ -68,6 +121,8 @@
     socket.emit("join", { incident_id: incidentId, after: lastSeq }, function (reply) {
       if (!reply || !reply.ok) { console.warn("join refused", reply); return; }
       (reply.events || []).forEach(apply);
+      if (reply.users) showPresence({ incident_id: incidentId, users: reply.users });
+      if (reply.last_seq > lastSeq) catchUp();  // more than the reply carried
     });
   }
   socket.on("connect", function () {
@@ -80,6 +135,18 @@
     liveState.className = "live off";
   });
   socket.on("timeline", apply);
+  socket.on("presence", showPresence);
+
+  // A phone that slept or lost the network: reconnect if needed, then fetch what was missed.
+  function wake() {
+    if (!socket.connected) socket.connect();  // its "connect" handler re-joins with `after`
+    else catchUp();
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") wake();
+  });
+  window.addEventListener("online", wake);
+  window.addEventListener("pageshow", function (e) { if (e.persisted) wake(); });
 
   function api(method, path, body) {
     return fetch(path, {
@@ -105,6 +172,9 @@
   window.Concord = {
     incidentId: incidentId, socket: socket, api: api,
     onEvent: function (fn) { handlers.push(fn); },
+    onPresence: function (fn) { presenceHandlers.push(fn); if (lastPresence) fn(lastPresence); },
+    presence: function () { return lastPresence || []; },
+    sync: catchUp,
     lastSeq: function () { return lastSeq; }
   };
 })();

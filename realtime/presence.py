@@ -1,0 +1,136 @@
+"""Who is on an incident's board right now: one entry per open socket, shared through Redis.
+
+Each server process only knows its own sockets, so entries live in Redis when a message queue is
+configured (several processes, one truth) and in process memory otherwise. Every entry carries an
+expiry that the owning process refreshes; a crashed process's entries simply run out.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Callable, Protocol
+
+TTL_SECONDS = 60.0          # an entry not refreshed for this long is gone
+REFRESH_SECONDS = 20.0      # how often a process refreshes its own sockets' entries
+
+Now = Callable[[], float]
+
+
+def _user_list(entries: dict[str, dict[str, Any]], now: float) -> list[dict[str, Any]]:
+    users: dict[int, dict[str, Any]] = {}
+    for e in entries.values():
+        if e["exp"] > now:
+            users[e["id"]] = {"id": e["id"], "name": e["name"]}
+    return sorted(users.values(), key=lambda u: (u["name"], u["id"]))
+
+
+class PresenceStore(Protocol):
+    def add(self, incident_id: int, sid: str, user: dict[str, Any]) -> None: ...
+    def remove(self, incident_id: int, sid: str) -> None: ...
+    def touch(self, incident_id: int, sid: str, user: dict[str, Any]) -> None: ...
+    def users(self, incident_id: int) -> list[dict[str, Any]]: ...
+
+
+class MemoryPresence:
+    """Single-process store (no Redis configured)."""
+
+    def __init__(self, ttl: float = TTL_SECONDS, now: Now = time.time) -> None:
+        self.ttl, self.now = ttl, now
+        self._rooms: dict[int, dict[str, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, incident_id: int, sid: str, user: dict[str, Any]) -> None:
+        with self._lock:
+            self._rooms.setdefault(incident_id, {})[sid] = {
+                "id": user["id"], "name": user["name"], "exp": self.now() + self.ttl}
+
+    touch = add
+
+    def remove(self, incident_id: int, sid: str) -> None:
+        with self._lock:
+            self._rooms.get(incident_id, {}).pop(sid, None)
+
+    def users(self, incident_id: int) -> list[dict[str, Any]]:
+        now = self.now()
+        with self._lock:
+            room = self._rooms.get(incident_id, {})
+            for sid in [s for s, e in room.items() if e["exp"] <= now]:
+                del room[sid]
+            return _user_list(room, now)
+
+
+class RedisPresence:
+    """Multi-process store: one Redis hash per incident, field = socket id, value = user + expiry."""
+
+    def __init__(self, url: str, prefix: str, ttl: float = TTL_SECONDS, now: Now = time.time) -> None:
+        import redis
+        self.redis = redis.Redis.from_url(url, health_check_interval=30)
+        self.prefix, self.ttl, self.now = prefix, ttl, now
+
+    def _key(self, incident_id: int) -> str:
+        return f"{self.prefix}:presence:{incident_id}"
+
+    def add(self, incident_id: int, sid: str, user: dict[str, Any]) -> None:
+        key = self._key(incident_id)
+        value = json.dumps({"id": user["id"], "name": user["name"], "exp": self.now() + self.ttl},
+                           ensure_ascii=False)
+        pipe = self.redis.pipeline()
+        pipe.hset(key, sid, value)
+        pipe.expire(key, int(self.ttl * 2))  # the whole hash goes when nobody refreshes it
+        pipe.execute()
+
+    touch = add
+
+    def remove(self, incident_id: int, sid: str) -> None:
+        self.redis.hdel(self._key(incident_id), sid)
+
+    def users(self, incident_id: int) -> list[dict[str, Any]]:
+        key, now = self._key(incident_id), self.now()
+        entries = {k.decode(): json.loads(v) for k, v in self.redis.hgetall(key).items()}
+        stale = [sid for sid, e in entries.items() if e["exp"] <= now]
+        if stale:
+            self.redis.hdel(key, *stale)
+        return _user_list(entries, now)
+
+
+def make_store(redis_url: str | None, prefix: str) -> PresenceStore:
+    """Redis store when a message queue is configured, else in-process."""
+    return RedisPresence(redis_url, prefix) if redis_url else MemoryPresence()
+
+
+class LocalSockets:
+    """This process's sockets and the incidents they joined (the entries it must keep fresh)."""
+
+    def __init__(self) -> None:
+        self._joined: dict[str, dict[int, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+        self._heartbeat = False
+        self.stopped = False
+
+    def remember(self, sid: str, incident_id: int, user: dict[str, Any]) -> None:
+        with self._lock:
+            self._joined.setdefault(sid, {})[incident_id] = user
+
+    def drop(self, sid: str, incident_id: int) -> bool:
+        with self._lock:
+            return self._joined.get(sid, {}).pop(incident_id, None) is not None
+
+    def forget(self, sid: str) -> list[int]:
+        """Remove a disconnected socket; returns the incidents it was on."""
+        with self._lock:
+            return list(self._joined.pop(sid, {}))
+
+    def entries(self) -> list[tuple[int, str, dict[str, Any]]]:
+        with self._lock:
+            return [(i, sid, u) for sid, rooms in self._joined.items() for i, u in rooms.items()]
+
+    def incidents(self) -> set[int]:
+        with self._lock:
+            return {i for rooms in self._joined.values() for i in rooms}
+
+    def claim_heartbeat(self) -> bool:
+        """True exactly once per process: the caller starts the refresh loop."""
+        with self._lock:
+            first, self._heartbeat = not self._heartbeat, True
+            return first
