@@ -56,19 +56,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; take control so that
-        # writers serialise at BEGIN IMMEDIATE instead of failing on upgrade.
+        # Take BEGIN away from pysqlite so a unit of work that will write can start with
+        # BEGIN IMMEDIATE (see begin_write): a deferred transaction that reads first and then
+        # writes fails at once with "database is locked" when another writer got in between.
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_conn: Any, _rec: Any) -> None:
             dbapi_conn.isolation_level = None
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+WRITE_OPTION = "concord_write"
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite; plain BEGIN elsewhere).
+
+    Call before the first statement of a unit of work that will write; a no-op once the
+    transaction has begun.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE_OPTION: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -78,8 +93,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextlib.contextmanager
 def unit_of_work(factory: Callable[[], Session]) -> Iterator[Session]:
-    """Open a session, commit on success, roll back on any error, always close."""
+    """Open a writing session, commit on success, roll back on any error, always close."""
     session = factory()
+    begin_write(session)
     try:
         yield session
         session.commit()

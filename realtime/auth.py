@@ -10,6 +10,7 @@ from flask import Flask, g, redirect, request, session, url_for
 from incident.accounts import service as accounts
 from incident.accounts.models import User
 from incident.errors import Unauthenticated, ValidationError
+from incident.db import begin_write
 from realtime.dbsession import db
 
 PUBLIC_ENDPOINTS = {"pages.login", "static", "health.healthz", "vendor.asset", "pages.set_language"}
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
             return None  # 404 follows
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             _check_csrf()
+            begin_write(db())
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if current_user() is None:

@@ -152,7 +152,8 @@ def _circumstances(data: Mapping[str, Any]) -> list[str]:
         if c not in allowed:
             raise ValidationError(f"circumstances must be among: {', '.join(sorted(allowed))}",
                                   field="circumstances")
-    return sorted(set(raw))
+    order = [c.value for c in Circumstance]
+    return sorted(set(raw), key=order.index)
 
 
 def parse_intake(data: Mapping[str, Any]) -> IntakeIn:
