@@ -43,9 +43,11 @@ class Listener:
         return record
 
     def connect(self, url: str, http: requests.Session | None = None, origin: str | None = None) -> "Listener":
-        headers = {"Origin": origin or url}
+        headers = {}
         if http is not None:
             headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+        # websocket-client sends its own Origin header; an extra one would be merged into a list
+        self.sio.eio.websocket_extra_options = {"origin": origin or url}
         self.sio.connect(url, headers=headers, transports=["websocket"], wait_timeout=10)
         return self
 
