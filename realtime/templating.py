@@ -19,8 +19,22 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(tz).strftime(fmt)
 
 
+def age(value: datetime | None) -> str:
+    """How long ago, in the user's language: 5 min, 3 h, 2 d."""
+    if value is None:
+        return ""
+    from incident import clock
+    minutes = max(0, int((clock.now() - value).total_seconds() // 60))
+    if minutes < 60:
+        return gettext("%(n)s min", n=minutes)
+    if minutes < 48 * 60:
+        return gettext("%(n)s h", n=minutes // 60)
+    return gettext("%(n)s d", n=minutes // 1440)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["age"] = age
     app.jinja_env.filters["isotime"] = lambda v: v.isoformat() if v else ""
 
     @app.context_processor
