@@ -13,6 +13,8 @@ from incident.crowd import models as _crowd  # noqa: F401,E402
 from incident.crowd import demand_models as _demands  # noqa: F401,E402
 from incident.crowd import sample_models as _samples  # noqa: F401,E402
 # -- playbooks (issue 5)
+from playbooks import models as _playbooks  # noqa: F401,E402
+from playbooks.notify import models as _notify  # noqa: F401,E402
 # -- agreements (issue 6)
 from incident.db import Base  # noqa: E402
 

@@ -46,6 +46,10 @@ LABELS: dict[str, dict[str, str]] = {
               # -- crowd (issue 4)
               # -- demands and samples (issue 4)
               # -- playbooks (issue 5)
+              "playbook.attached": "playbook added", "playbook.dropped": "playbook dropped",
+              "playbook.step_done": "checklist step done", "playbook.reminder_sent": "deadline reminder sent",
+              "playbook.step_overdue": "checklist step overdue",
+              "playbook.deadlines_set": "deadlines set from their anchor",
               # -- agreements (issue 6)
               },
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},

@@ -6,7 +6,7 @@ per state change, in the caller's transaction.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,10 @@ from incident.triage import Policy, TriageInput, TriageResult, triage
 from incident.triage.store import load_terms
 
 FORMATION_MINUTES = 30
+# Called by open_incident after the row exists and before "incident.opened" is recorded:
+# hook(session, incident, actor) -> dict merged into that event's payload (e.g. the playbooks
+# attached by default), so opening stays ONE timeline event. Features append at import time.
+OPEN_HOOKS: list[Callable[[Session, Incident, Actor], dict[str, Any] | None]] = []
 
 
 def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:
@@ -115,9 +119,12 @@ def open_incident(session: Session, *, actor: Actor, intake: IntakeIn,
         session.add(SeatAssignment(incident_id=inc.id, seat=Seat.LEADER.value, user_id=actor.user_id,
                                    assumed_at=now, assumed_by_id=actor.user_id))
         leader = {"user_id": actor.user_id, "name": actor.name}
+    extra: dict[str, Any] = {}
+    for hook in OPEN_HOOKS:
+        extra.update(hook(session, inc, actor) or {})
     timeline.record(session, inc, "incident.opened", actor, {
         "ref": inc.ref, "intake": intake_summary(inc), "triage": inc.triage, "leader": leader,
-        "deadlines": deadlines_dict(inc),
+        "deadlines": deadlines_dict(inc), **extra,
     })
     return inc
 

@@ -10,6 +10,9 @@ MODULES = [instance, users, incidents, audit, demo]
 # -- crowd (issue 4)
 # -- demands and samples (issue 4)
 # -- playbooks (issue 5)
+from concord.cli import playbooks as _playbooks_cli  # noqa: E402
+
+MODULES.append(_playbooks_cli)
 # -- agreements (issue 6)
 
 

@@ -17,4 +17,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(crowd_api.bp)
     # -- demands and samples (issue 4)
     # -- playbooks (issue 5)
+    from realtime.http import playbooks_api
+    playbooks_api.register(app)
     # -- agreements (issue 6)

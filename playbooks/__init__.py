@@ -1,0 +1,23 @@
+"""Playbooks: checklists with deadlines that run themselves (definitions, engine, scheduler, notifications).
+
+Importing the package registers the "incident opened" hook that attaches the default playbooks
+(concord.models imports playbooks.models, so every process that touches the schema has it).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _on_open(session: Any, inc: Any, actor: Any) -> dict[str, Any]:
+    from playbooks.engine import attach_default_playbooks
+    return attach_default_playbooks(session, inc, actor)
+
+
+def install() -> None:
+    """Register the open-incident hook once."""
+    from incident import service
+    if _on_open not in service.OPEN_HOOKS:
+        service.OPEN_HOOKS.append(_on_open)
+
+
+install()

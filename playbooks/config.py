@@ -1,0 +1,48 @@
+"""Playbook settings taken from the instance Settings once per process (web app or scheduler)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from playbooks.timing import BusinessHours
+
+DEFAULT_HOURS = "mon-fri 09:00-18:00"
+
+
+@dataclass
+class Config:
+    reminder: timedelta = timedelta(minutes=5)
+    hours: BusinessHours = field(default_factory=lambda: BusinessHours.parse(DEFAULT_HOURS))
+    webhook_url: str | None = None
+    smtp_url: str | None = None
+    mail_from: str = "concord@localhost"
+    mail_to: list[str] = field(default_factory=list)
+    public_url: str = ""
+
+
+_config = Config()
+
+
+def current() -> Config:
+    return _config
+
+
+def configure(settings: Any) -> Config:
+    """Read the playbook-related Settings fields (missing ones keep their defaults)."""
+    global _config
+    from playbooks import loader
+    tz = getattr(settings, "timezone", "Asia/Shanghai") or "Asia/Shanghai"
+    mail_to = getattr(settings, "notify_emails", "") or ""
+    _config = Config(
+        reminder=timedelta(minutes=int(getattr(settings, "reminder_minutes", 5))),
+        hours=BusinessHours.parse(getattr(settings, "business_hours", DEFAULT_HOURS) or DEFAULT_HOURS, tz),
+        webhook_url=getattr(settings, "webhook_url", None) or None,
+        smtp_url=getattr(settings, "smtp_url", None) or None,
+        mail_from=getattr(settings, "mail_from", "concord@localhost"),
+        mail_to=[a.strip() for a in mail_to.split(",") if a.strip()],
+        public_url=getattr(settings, "public_url", "") or "",
+    )
+    instance = getattr(settings, "instance", None)
+    loader.configure(instance / "playbooks" if instance else None)
+    return _config

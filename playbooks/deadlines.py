@@ -1,0 +1,77 @@
+"""Absolute deadlines of checklist items: computed from their anchor, recomputed when it happens again."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from incident.models import Incident
+from incident.timeline.models import Event
+from playbooks import config, loader
+from playbooks.models import ChecklistItem, ItemKind, ItemStatus
+from playbooks.spec import Step
+from playbooks.timing import due_after
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def set_due(item: ChecklistItem, step: Step, anchor_at: datetime) -> None:
+    """Give the item its absolute deadline and reminder time; a new deadline fires anew."""
+    cfg = config.current()
+    assert step.offset is not None
+    due = due_after(anchor_at, step.offset, cfg.hours if step.business_hours else None)
+    item.anchor_at, item.due_at = anchor_at, due
+    lead = due - cfg.reminder
+    item.remind_at = lead if lead > anchor_at else None  # no reminder for deadlines shorter than the lead
+    item.fired_at = item.reminded_at = item.fired_by = None
+
+
+def event_anchor_time(session: Session, inc: Incident, anchor: str) -> datetime | None:
+    """When the anchor event last happened on this incident (None: not yet)."""
+    if anchor == "incident.opened":
+        return inc.opened_at  # also while the opening event itself is being written
+    if anchor == "taskgroup.formed" and inc.formed_at is not None:
+        return inc.formed_at
+    return session.scalar(select(func.max(Event.at)).where(Event.incident_id == inc.id,
+                                                           Event.type == anchor))
+
+
+def step_of(item: ChecklistItem) -> Step | None:
+    pb = loader.get(item.playbook)
+    return pb.step(item.step) if pb else None
+
+
+def resync(session: Session, now: datetime) -> dict[int, list[ChecklistItem]]:
+    """Re-anchor pending items whose anchor event happened (again) since; close met formation clocks.
+
+    Runs in the scheduler, so anchors recorded by any process (agreement signed, group formed)
+    are picked up without those features knowing about playbooks. Returns changed items by incident.
+    """
+    changed: dict[int, list[ChecklistItem]] = {}
+    latest = (select(Event.incident_id, Event.type, func.max(Event.at).label("at"))
+              .where(Event.type.in_(select(ChecklistItem.anchor).where(
+                  ChecklistItem.status == ItemStatus.PENDING.value, ChecklistItem.kind == ItemKind.STEP.value,
+                  ChecklistItem.anchor.not_like("step:%")).distinct()))
+              .group_by(Event.incident_id, Event.type).subquery())
+    rows = session.execute(
+        select(ChecklistItem, latest.c.at)
+        .join(latest, and_(latest.c.incident_id == ChecklistItem.incident_id,
+                           latest.c.type == ChecklistItem.anchor))
+        .where(ChecklistItem.status == ItemStatus.PENDING.value, ChecklistItem.kind == ItemKind.STEP.value,
+               or_(ChecklistItem.anchor_at.is_(None), latest.c.at > ChecklistItem.anchor_at))
+        .with_for_update(of=ChecklistItem)).all()
+    for item, at in rows:
+        step = step_of(item)
+        if step is None or step.offset is None:
+            continue
+        set_due(item, step, at if at.tzinfo else at.replace(tzinfo=timezone.utc))
+        changed.setdefault(item.incident_id, []).append(item)
+    met = session.execute(
+        select(ChecklistItem, Incident.formed_at).join(Incident, Incident.id == ChecklistItem.incident_id)
+        .where(ChecklistItem.kind == ItemKind.FORMATION.value,
+               ChecklistItem.status == ItemStatus.PENDING.value, Incident.formed_at.is_not(None))).all()
+    for item, formed_at in met:
+        item.status, item.done_at = ItemStatus.DONE.value, formed_at
+    session.flush()
+    return changed

@@ -1,0 +1,104 @@
+"""What firing does: the reminder before a deadline and the overdue actions (remind, notify, escalate)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from incident import service, timeline
+from incident.actor import SYSTEM
+from incident.errors import DomainError
+from incident.models import Incident
+from incident.taskgroup.models import SeatAssignment
+from playbooks import config
+from playbooks.deadlines import step_of
+from playbooks.models import ChecklistItem, ItemKind, ItemStatus
+from playbooks.notify import inbox, messages as M, outbox
+from playbooks.spec import OverdueAction
+from playbooks.views import FORMATION_TITLE
+
+
+def holders(session: Session, incident_id: int, seat: str) -> list[int]:
+    """Users currently on a seat of the incident."""
+    return list(session.scalars(select(SeatAssignment.user_id).where(
+        SeatAssignment.incident_id == incident_id, SeatAssignment.seat == seat,
+        SeatAssignment.released_at.is_(None))))
+
+
+def _payload(event: str, inc: Incident, item: ChecklistItem, title: dict[str, str], **extra: Any) -> dict[str, Any]:
+    base = config.current().public_url.rstrip("/")
+    return {"event": event, "incident": {"id": inc.id, "ref": inc.ref, "title": inc.title, "grade": inc.grade},
+            "item": {"id": item.id, "playbook": item.playbook, "step": item.step, "round": item.round,
+                     "seat": item.seat, "title": title, "due_at": item.due_at.isoformat() if item.due_at else None},
+            "url": f"{base}/incidents/{inc.id}" if base else f"/incidents/{inc.id}", **extra}
+
+
+def _mail(message: str, params: dict[str, Any]) -> tuple[str, str]:
+    text = M.render(message, params, "zh_CN")
+    return M.render(M.MAIL_SUBJECT, {"text": text}, "zh_CN"), text + "\n\n" + M.render(message, params, "en")
+
+
+def remind(session: Session, inc: Incident, item: ChecklistItem) -> None:
+    """Tell the seat (or the leader when nobody holds it) that the deadline is near."""
+    minutes = max(1, round((item.due_at - item.reminded_at).total_seconds() / 60)) if item.due_at and item.reminded_at else 5
+    if item.kind == ItemKind.FORMATION.value:
+        users = holders(session, inc.id, "leader")
+        message, title = M.FORMATION_REMINDER, FORMATION_TITLE
+    else:
+        step = step_of(item)
+        title = step.title if step else {"en": item.step}
+        users = holders(session, inc.id, item.seat) or holders(session, inc.id, "leader")
+        message = M.REMINDER
+    notified = inbox.notify(session, users, incident=inc, kind="reminder", message=message,
+                            params={"step": title, "minutes": minutes})
+    timeline.record(session, inc, "playbook.reminder_sent", SYSTEM, {
+        "item_id": item.id, "playbook": item.playbook, "step": item.step, "round": item.round, "title": title,
+        "due_at": item.due_at.isoformat() if item.due_at else None, "notified": notified})
+
+
+def overdue(session: Session, inc: Incident, item: ChecklistItem) -> None:
+    """Run the step's overdue actions, each recorded; the formation clock records a missed formation."""
+    leaders = holders(session, inc.id, "leader")
+    if item.kind == ItemKind.FORMATION.value:
+        if inc.formed_at is not None:
+            item.status, item.done_at = ItemStatus.DONE.value, inc.formed_at
+            return
+        notified = inbox.notify(session, leaders, incident=inc, kind="overdue", message=M.FORMATION_MISSED,
+                                params={})
+        timeline.record(session, inc, "taskgroup.formation_missed", SYSTEM, {
+            "item_id": item.id, "due_at": item.due_at.isoformat() if item.due_at else None, "notified": notified})
+        outbox.enqueue_event(session, _payload("taskgroup.formation_missed", inc, item, FORMATION_TITLE),
+                             *_mail(M.FORMATION_MISSED, {"ref": inc.ref}))
+        return
+    step = step_of(item)
+    title = step.title if step else {"en": item.step}
+    actions = list(step.on_overdue) if step else [OverdueAction.NOTIFY_LEADER]
+    notified: list[int] = []
+    if OverdueAction.REMIND_SEAT in actions:
+        notified += inbox.notify(session, holders(session, inc.id, item.seat) or leaders, incident=inc,
+                                 kind="overdue", message=M.OVERDUE, params={"step": title})
+    if OverdueAction.NOTIFY_LEADER in actions:
+        notified += inbox.notify(session, leaders, incident=inc, kind="overdue", message=M.LEADER_OVERDUE,
+                                 params={"step": title})
+    timeline.record(session, inc, "playbook.step_overdue", SYSTEM, {
+        "item_id": item.id, "playbook": item.playbook, "step": item.step, "round": item.round, "title": title,
+        "seat": item.seat, "due_at": item.due_at.isoformat() if item.due_at else None,
+        "actions": [a.value for a in actions], "notified": sorted(set(notified))})
+    if OverdueAction.ESCALATE in actions:
+        _escalate(session, inc, item, title, leaders)
+    if OverdueAction.NOTIFY_LEADER in actions or OverdueAction.ESCALATE in actions:
+        outbox.enqueue_event(session, _payload("playbook.step_overdue", inc, item, title,
+                                               actions=[a.value for a in actions]),
+                             *_mail(M.LEADER_OVERDUE, {"ref": inc.ref, "step": title}))
+
+
+def _escalate(session: Session, inc: Incident, item: ChecklistItem, title: dict[str, str], leaders: list[int]) -> None:
+    reason = f"{title.get('zh_CN', '')} / {title.get('en', item.step)} — overdue ({item.playbook}.{item.step})"
+    try:
+        with session.begin_nested():
+            service.escalate(session, actor=SYSTEM, incident_id=inc.id, reason=reason)
+    except DomainError:
+        return  # already at grade A or closed: the overdue event above says what happened
+    inbox.notify(session, leaders, incident=inc, kind="escalation", message=M.ESCALATED,
+                 params={"step": title, "grade": inc.grade})

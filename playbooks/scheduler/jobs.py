@@ -1,0 +1,120 @@
+"""The scheduler's one job: read what is due and not yet fired, claim each row, act, commit.
+
+Claim and actions share one transaction per batch (a SAVEPOINT per item): the conditional UPDATE
+`… SET fired_at = now WHERE id = ? AND fired_at IS NULL` lets exactly one claimer through, and
+if the process dies before COMMIT the claim vanishes with the actions, so the deadline fires
+after the restart — never twice, never lost. Restart recovery is just this query.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from incident import clock, timeline
+from incident.actor import SYSTEM
+from incident.db import unit_of_work
+from incident.models import Incident
+from playbooks.deadlines import resync
+from playbooks.models import ChecklistItem, ItemStatus
+from playbooks.scheduler import actions
+
+log = logging.getLogger(__name__)
+BATCH = 200
+PENDING = ItemStatus.PENDING.value
+
+
+def _due_ids(session: Session, column, claimed, now: datetime, skip: set[int]) -> list[int]:  # type: ignore[no-untyped-def]
+    stmt = (select(ChecklistItem.id).join(Incident, Incident.id == ChecklistItem.incident_id)
+            .where(ChecklistItem.status == PENDING, claimed.is_(None), ChecklistItem.fired_at.is_(None),
+                   column.is_not(None), column <= now, Incident.status != "closed")
+            .order_by(column).limit(BATCH))
+    if column is ChecklistItem.remind_at:  # already due: the overdue action says it, not a late reminder
+        stmt = stmt.where(ChecklistItem.due_at > now)
+    if skip:
+        stmt = stmt.where(ChecklistItem.id.not_in(skip))
+    return list(session.scalars(stmt))
+
+
+def _claim(session: Session, item_id: int, claimed_col: str, now: datetime, holder: str) -> bool:
+    values = {claimed_col: now} | ({"fired_by": holder} if claimed_col == "fired_at" else {})
+    col = getattr(ChecklistItem, claimed_col)
+    res = session.execute(update(ChecklistItem).where(
+        ChecklistItem.id == item_id, col.is_(None), ChecklistItem.status == PENDING).values(**values)
+        .execution_options(synchronize_session=False))
+    return res.rowcount == 1
+
+
+_STAGE_KEYS = ("concord.pending_events", "concord.pending_toasts")  # timeline bus, live toasts
+
+
+def _staged(session: Session) -> dict[str, int]:
+    return {k: len(session.info.get(k, [])) for k in _STAGE_KEYS}
+
+
+def _unstage(session: Session, staged: dict[str, int]) -> None:
+    for k, n in staged.items():
+        if k in session.info:
+            del session.info[k][n:]
+
+
+def _run(factory: Callable[[], Session], kind: str, holder: str, now: datetime) -> int:
+    column, claimed = ((ChecklistItem.due_at, ChecklistItem.fired_at) if kind == "fired_at"
+                       else (ChecklistItem.remind_at, ChecklistItem.reminded_at))
+    done, skip = 0, set()  # skip: items whose action raised, retried at the next tick, not in a loop
+    while True:
+        with unit_of_work(factory) as s:
+            ids = _due_ids(s, column, claimed, now, skip)
+            for item_id in ids:
+                staged = _staged(s)
+                try:
+                    with s.begin_nested():
+                        if not _claim(s, item_id, kind, now, holder):
+                            continue  # someone else fired it
+                        item = s.get(ChecklistItem, item_id, populate_existing=True)
+                        inc = s.get(Incident, item.incident_id, with_for_update=True, populate_existing=True)
+                        (actions.overdue if kind == "fired_at" else actions.remind)(s, inc, item)
+                        done += 1
+                except Exception:
+                    _unstage(s, staged)  # what the rolled-back savepoint wrote must not be published
+                    log.exception("firing checklist item %s failed; retried next tick", item_id)
+                    skip.add(item_id)
+        if len(ids) < BATCH:
+            return done
+
+
+def _record_resync(factory: Callable[[], Session]) -> int:
+    with unit_of_work(factory) as s:
+        changed = resync(s, clock.now())
+        for incident_id, items in changed.items():
+            inc = s.get(Incident, incident_id, with_for_update=True, populate_existing=True)
+            timeline.record(s, inc, "playbook.deadlines_set", SYSTEM, {"items": [
+                {"item_id": i.id, "playbook": i.playbook, "step": i.step, "anchor": i.anchor,
+                 "due_at": i.due_at.isoformat() if i.due_at else None} for i in items]})
+        return sum(len(v) for v in changed.values())
+
+
+def run_due(factory: Callable[[], Session], holder: str = "inline", now: datetime | None = None) -> dict[str, int]:
+    """One pass: re-anchor, send reminders, fire overdue items. Safe to run from several processes."""
+    anchored = _record_resync(factory)
+    now = now or clock.now()
+    reminded = _run(factory, "reminded_at", holder, now)
+    fired = _run(factory, "fired_at", holder, now)
+    return {"anchored": anchored, "reminded": reminded, "fired": fired}
+
+
+def next_wake(factory: Callable[[], Session]) -> datetime | None:
+    """The earliest pending deadline or reminder, to wake up exactly then."""
+    with unit_of_work(factory) as s:
+        due = s.scalar(select(func.min(ChecklistItem.due_at)).where(
+            ChecklistItem.status == PENDING, ChecklistItem.fired_at.is_(None)))
+        rem = s.scalar(select(func.min(ChecklistItem.remind_at)).where(
+            ChecklistItem.status == PENDING, ChecklistItem.fired_at.is_(None), ChecklistItem.reminded_at.is_(None)))
+    found = [d for d in (due, rem) if d is not None]
+    if not found:
+        return None
+    from datetime import timezone
+    return min(d if d.tzinfo else d.replace(tzinfo=timezone.utc) for d in found)
