@@ -16,6 +16,7 @@ from incident.crowd import sample_models as _samples  # noqa: F401,E402
 from playbooks import models as _playbooks  # noqa: F401,E402
 from playbooks.notify import models as _notify  # noqa: F401,E402
 # -- agreements (issue 6)
+from exports import models as _agreements  # noqa: F401,E402
 from incident.db import Base  # noqa: E402
 
 metadata = Base.metadata

@@ -51,6 +51,14 @@ LABELS: dict[str, dict[str, str]] = {
               "playbook.step_overdue": "checklist step overdue",
               "playbook.deadlines_set": "deadlines set from their anchor",
               # -- agreements (issue 6)
+              "agreement.drafted": "agreement drafted", "agreement.terms_changed": "agreement terms changed",
+              "agreement.submitted": "agreement sent to legal review",
+              "agreement.approved": "agreement approved by legal",
+              "agreement.returned": "agreement returned by legal", "agreement.signed": "agreement signed",
+              "agreement.sealed": "agreement sealed", "agreement.voided": "agreement voided",
+              "agreement.batch_started": "agreement batch started",
+              "agreement.batch_progress": "agreement batch progress",
+              "agreement.batch_finished": "agreement batch finished",
               },
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
 }

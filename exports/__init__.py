@@ -1,0 +1,1 @@
+"""Settlement agreements: terms, templates, PDF rendering, signatures, organisation seal, verification."""

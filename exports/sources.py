@@ -1,0 +1,77 @@
+"""What an agreement is drafted from: the claimants (crowd) and their accepted demand items.
+
+The narrow interface to the crowd and demands features: `party_of` and `accepted_items`. Items come
+from the demand items in status accepted (or beyond), with the accepted offer's remedy and amount.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exports.enums import PaymentKind
+from exports.terms import Item, Party
+from incident import privacy
+from incident.crowd.models import Claimant, ClaimantStatus
+from incident.errors import NotFound, ValidationError
+from incident.i18n import Translator
+from incident.labels import label
+
+ACCEPTED = ("accepted", "fulfilled", "confirmed")
+MONEY_TYPES_INDEMNITY = {"indemnity"}
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def claimant(session: Session, incident_id: int, claimant_id: object, fld: str = "claimant_id") -> Claimant:
+    row = session.get(Claimant, claimant_id) if isinstance(claimant_id, int) and \
+        not isinstance(claimant_id, bool) else None
+    if row is None or row.incident_id != incident_id:
+        raise NotFound("no such claimant in this incident", field=fld)
+    if row.status == ClaimantStatus.WITHDRAWN.value:
+        raise ValidationError("the claimant has withdrawn from the complaint", field=fld)
+    return row
+
+
+def clear_id(c: Claimant) -> str:
+    """The claimant's full ID number (only to print it when legal chose full display)."""
+    return privacy.cipher().decrypt(c.id_cipher) if c.id_cipher else ""
+
+
+def party_of(c: Claimant) -> Party:
+    full = clear_id(c)
+    return Party(claimant_id=c.id, name=c.name, unit=c.unit, id_masked=c.id_masked,
+                 id_digest=privacy.cipher().index(full) if full else "")
+
+
+def _date(value: datetime | None) -> str:
+    return value.astimezone(LOCAL).strftime("%Y-%m-%d") if value else ""
+
+
+def accepted_items(session: Session, incident_id: int, claimant_ids: list[int], locale: str) -> list[Item]:
+    """The accepted demand items of these claimants, as agreement items."""
+    from incident.crowd.demand_models import DemandItem
+    _ = Translator(locale)
+    rows = session.scalars(select(DemandItem).where(
+        DemandItem.incident_id == incident_id, DemandItem.claimant_id.in_(claimant_ids),
+        DemandItem.status.in_(ACCEPTED)).order_by(DemandItem.claimant_id, DemandItem.id)).all()
+    names = {}
+    if len(set(claimant_ids)) > 1:
+        names = dict(session.execute(select(Claimant.id, Claimant.name).where(Claimant.id.in_(claimant_ids))).all())
+    out = []
+    for r in rows:
+        offer = r.accepted_offer
+        remedy = (offer.remedy if offer and offer.remedy else r.remedy) or label(_, "demand_type", r.type)
+        amount = (offer.amount if offer and offer.amount else r.amount) or ""
+        kind = PaymentKind.NONE.value
+        if amount:
+            kind = PaymentKind.INDEMNITY.value if r.type in MONEY_TYPES_INDEMNITY \
+                else PaymentKind.COMPENSATION.value
+        desc = label(_, "demand_type", r.type)
+        if names:
+            desc = f"{desc} · {names.get(r.claimant_id, '')}"
+        out.append(Item(description=desc, remedy=remedy, amount=f"{Decimal(amount):.2f}" if amount else "",
+                        payment_kind=kind, deadline=_date(r.deadline)))
+    return out

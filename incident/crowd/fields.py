@@ -1,0 +1,123 @@
+"""Validation of one claimant's fields, shared by the form, the API and the bulk importer."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from incident import privacy
+from incident.errors import ValidationError
+
+LIMITS = {"name": 120, "unit": 200, "segment": 120}
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d_/\\]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ClaimantIn:
+    """Normalised claimant fields; phone and ID number are still clear text here (never stored so)."""
+
+    name: str
+    unit: str
+    segment: str
+    phone: str
+    id_number: str
+
+    @property
+    def unit_key(self) -> str:
+        return unit_key(self.unit)
+
+
+def unit_key(unit: str) -> str:
+    """Unit/order number reduced for duplicate checks: width, case, spaces and dash variants folded."""
+    s = unicodedata.normalize("NFKC", unit or "").casefold()
+    s = _DASHES.sub("-", s)
+    return _SPACE.sub("", s)
+
+
+def text(data: dict[str, Any], key: str, required: bool) -> str:
+    raw = data.get(key)
+    if raw is None:
+        raw = ""
+    if key != "name" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = str(int(raw)) if float(raw).is_integer() else str(raw)  # a spreadsheet's numeric unit
+    if not isinstance(raw, str):
+        raise ValidationError(f"{key} must be text", field=key, reason="invalid")
+    value = _SPACE.sub(" ", unicodedata.normalize("NFC", raw)).strip()
+    if required and not value:
+        raise ValidationError(f"{key} is required", field=key, reason="required")
+    if len(value) > LIMITS.get(key, 200):
+        raise ValidationError(f"{key} is longer than {LIMITS.get(key, 200)} characters", field=key,
+                              reason="too_long")
+    return value
+
+
+def _number_text(raw: Any) -> Any:
+    """Spreadsheets hand numbers over as int/float; phone and ID digits are text to us."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, int):
+        return str(raw)
+    return raw
+
+
+def phone(data: dict[str, Any], key: str = "phone") -> str:
+    raw = _number_text(data.get(key))
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValidationError("phone is required", field=key, reason="required")
+    if not isinstance(raw, str):
+        raise ValidationError("phone must be text", field=key, reason="invalid")
+    try:
+        return privacy.normalize_phone(raw, field=key)
+    except ValidationError as err:
+        raise ValidationError(err.message, field=key, reason="invalid") from None
+
+
+def id_number(data: dict[str, Any], key: str = "id_number") -> str:
+    raw = _number_text(data.get(key))
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError("id_number must be text", field=key, reason="invalid")
+    try:
+        return privacy.normalize_id_number(raw, field=key)
+    except ValidationError as err:
+        raise ValidationError(err.message, field=key, reason="invalid") from None
+
+
+def parse_claimant(data: dict[str, Any]) -> ClaimantIn:
+    """Validate a claimant: name, unit/order and phone required; ID number optional."""
+    if not isinstance(data, dict):
+        raise ValidationError("body must be a JSON object", field="body", reason="invalid")
+    return ClaimantIn(name=text(data, "name", True), unit=text(data, "unit", True),
+                      segment=text(data, "segment", False), phone=phone(data),
+                      id_number=id_number(data))
+
+
+def parse_changes(data: dict[str, Any]) -> dict[str, str]:
+    """The fields present in an edit, validated (absent keys are left unchanged)."""
+    out: dict[str, str] = {}
+    for key in ("name", "unit"):
+        if key in data:
+            out[key] = text(data, key, True)
+    if "segment" in data:
+        out["segment"] = text(data, "segment", False)
+    if "phone" in data:
+        out["phone"] = phone(data)
+    if "id_number" in data:
+        out["id_number"] = id_number(data)
+    return out
+
+
+def sealed(c: ClaimantIn) -> dict[str, str]:
+    """The stored form of the contact fields: encrypted, blind-indexed and masked."""
+    cp = privacy.cipher()
+    out = {"phone_cipher": cp.encrypt(c.phone), "phone_index": cp.index(c.phone),
+           "phone_masked": privacy.mask_phone(c.phone), "id_cipher": "", "id_masked": ""}
+    if c.id_number:
+        out["id_cipher"] = cp.encrypt(c.id_number)
+        out["id_masked"] = privacy.mask_id(c.id_number)
+    return out
