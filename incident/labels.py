@@ -44,6 +44,13 @@ LABELS: dict[str, dict[str, str]] = {
               # -- task group (issue 3)
               # -- realtime (issue 3)
               # -- crowd (issue 4)
+              "claimant.added": "claimant added", "claimant.updated": "claimant edited",
+              "claimant.withdrawn": "claimant withdrew", "claimants.imported": "claimants imported",
+              "contact.revealed": "contact number revealed",
+              "representative.elected": "representative elected",
+              "representative.mandate_attached": "signed mandate attached",
+              "representative.replaced": "representative replaced",
+              "representative.revoked": "representative revoked",
               # -- demands and samples (issue 4)
               # -- playbooks (issue 5)
               "playbook.attached": "playbook added", "playbook.dropped": "playbook dropped",
