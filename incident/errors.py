@@ -10,10 +10,27 @@ class DomainError(Exception):
     code = "error"
 
     def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
+        # The message may be a template with %(name)s placeholders filled from field and details:
+        # the English text is the template filled in, and the web layer translates the template.
+        self.template = message
         self.field = field
         self.details = details
+        self.message = _fill(message, {"field": field, **details})
+        super().__init__(self.message)
+
+    def localized(self, gettext: Any, field_label: str | None = None) -> str:
+        """The message in the user's language (the English text when no translation exists)."""
+        params = {"field": field_label or self.field, **self.details}
+        return _fill(gettext(self.template), params)
+
+
+def _fill(template: str, params: dict[str, Any]) -> str:
+    if "%(" not in template:
+        return template
+    try:
+        return template % params
+    except (KeyError, ValueError, TypeError):
+        return template
 
 
 class ValidationError(DomainError):

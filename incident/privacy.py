@@ -73,9 +73,9 @@ def normalize_phone(raw: str, field: str = "phone") -> str:
     elif s.startswith("+"):
         s = s[1:]
     if not s.isdigit() or not 5 <= len(s) <= 20:
-        raise ValidationError("phone must be 5-20 digits", field=field)
+        raise ValidationError("%(field)s: a phone number has 5-20 digits", field=field)
     if len(s) == 11 and s.startswith("1") and not re.fullmatch(r"1[3-9]\d{9}", s):
-        raise ValidationError("not a valid mainland mobile number", field=field)
+        raise ValidationError("%(field)s: not a valid mainland mobile number", field=field)
     return s
 
 
@@ -91,7 +91,7 @@ def mask_phone(phone: str) -> str:
 def normalize_id_number(raw: str, field: str = "id_number") -> str:
     s = (raw or "").strip().upper().replace(" ", "")
     if not re.fullmatch(r"[0-9A-Z]{6,20}", s):
-        raise ValidationError("ID number must be 6-20 letters or digits", field=field)
+        raise ValidationError("%(field)s: an ID number has 6-20 letters or digits", field=field)
     return s
 
 

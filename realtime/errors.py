@@ -4,7 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
+
+from incident.labels import field_label
 
 from incident.errors import (Conflict, DomainError, Forbidden, NotFound, Throttled, Unauthenticated,
                              ValidationError)
@@ -18,8 +21,21 @@ def wants_json() -> bool:
         request.accept_mimetypes.best == "application/json"
 
 
+def localized(err: DomainError) -> str:
+    """The error in the request's language, naming the field in that language too."""
+    from flask_babel import gettext
+    return err.localized(gettext, field_label(gettext, err.field))
+
+
 def error_body(err: DomainError) -> dict[str, Any]:
+    """JSON error: English message for clients, plus message_local in the user's language."""
     body: dict[str, Any] = {"error": err.code, "field": err.field, "message": err.message}
+    try:
+        local = localized(err)
+    except RuntimeError:  # outside a request
+        local = err.message
+    if local != err.message:
+        body["message_local"] = local
     body.update({k: v for k, v in err.details.items() if k not in body})
     return body
 
@@ -40,8 +56,8 @@ def register(app: Flask) -> None:
             headers["Retry-After"] = str(err.details.get("retry_after", 60))
         if wants_json():
             return jsonify(error_body(err)), status, headers
-        return render_template("error.html", status=status, message=err.message, field=err.field), \
-            status, headers
+        return render_template("error.html", status=status, message=localized(err),
+                               field=field_label(gettext, err.field)), status, headers
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # type: ignore[no-untyped-def]

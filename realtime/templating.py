@@ -32,6 +32,11 @@ def age(value: datetime | None) -> str:
     return gettext("%(n)s d", n=minutes // 1440)
 
 
+def _error_text(err: Any) -> str:
+    from realtime.errors import localized
+    return localized(err)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["age"] = age
@@ -43,6 +48,7 @@ def register(app: Flask) -> None:
             "label": lambda kind, value: label(gettext, kind, value),
             "locale": normalize_locale(str(get_locale() or "zh_CN")),
             "event_detail": event_detail,
+            "error_text": _error_text,
             "reason_text": lambda r: reason_text(gettext, r),
             "event_labels": lambda: {k: gettext(v) for k, v in LABELS["event"].items()},
         }

@@ -27,12 +27,13 @@ def create_user(session: Session, *, username: str, password: str, display_name:
     for name, value in (("username", username), ("password", password), ("display_name", display_name),
                         ("role", role), ("locale", locale)):
         if value is not None and not isinstance(value, str):
-            raise ValidationError(f"{name} must be text", field=name)
+            raise ValidationError("%(field)s must be text", field=name)
     username = (username or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise ValidationError("username must be 1-64 characters without spaces", field="username")
     if len(password or "") < MIN_PASSWORD:
-        raise ValidationError(f"password must have at least {MIN_PASSWORD} characters", field="password")
+        raise ValidationError("%(field)s must have at least %(min)s characters", field="password",
+                              min=MIN_PASSWORD)
     try:
         role_v = Role(role)
     except ValueError:

@@ -46,12 +46,12 @@ def text(data: Mapping[str, Any], name: str, *, required: bool = False, max_len:
     if raw is None:
         raw = ""
     if not isinstance(raw, str):
-        raise ValidationError(f"{name} must be text", field=name)
+        raise ValidationError("%(field)s must be text", field=name)
     value = raw.strip()
     if required and not value:
-        raise ValidationError(f"{name} is required", field=name)
+        raise ValidationError("%(field)s is required", field=name)
     if len(value) > max_len:
-        raise ValidationError(f"{name} is longer than {max_len} characters", field=name)
+        raise ValidationError("%(field)s is longer than %(max)s characters", field=name, max=max_len)
     return value
 
 
@@ -59,18 +59,18 @@ def integer(data: Mapping[str, Any], name: str, *, lo: int, hi: int, required: b
     raw = data.get(name)
     if raw is None or raw == "":
         if required:
-            raise ValidationError(f"{name} is required", field=name)
+            raise ValidationError("%(field)s is required", field=name)
         return None
     if isinstance(raw, bool):
-        raise ValidationError(f"{name} must be a whole number", field=name)
+        raise ValidationError("%(field)s must be a whole number", field=name)
     try:
         value = int(raw) if not isinstance(raw, float) or raw.is_integer() else None
     except (TypeError, ValueError):
         value = None
     if value is None:
-        raise ValidationError(f"{name} must be a whole number", field=name)
+        raise ValidationError("%(field)s must be a whole number", field=name)
     if not lo <= value <= hi:
-        raise ValidationError(f"{name} must be between {lo} and {hi}", field=name)
+        raise ValidationError("%(field)s must be between %(lo)s and %(hi)s", field=name, lo=lo, hi=hi)
     return value
 
 
@@ -82,7 +82,7 @@ def boolean(data: Mapping[str, Any], name: str) -> bool:
         return raw.lower() in ("1", "true", "on", "yes")
     if isinstance(raw, int) and raw in (0, 1):
         return bool(raw)
-    raise ValidationError(f"{name} must be true or false", field=name)
+    raise ValidationError("%(field)s must be true or false", field=name)
 
 
 def choice(data: Mapping[str, Any], name: str, enum: type, *, required: bool = True,
@@ -90,11 +90,11 @@ def choice(data: Mapping[str, Any], name: str, enum: type, *, required: bool = T
     raw = data.get(name)
     if raw in (None, ""):
         if required and default is None:
-            raise ValidationError(f"{name} is required", field=name)
+            raise ValidationError("%(field)s is required", field=name)
         return default
     values = [e.value for e in enum]
     if raw not in values:
-        raise ValidationError(f"{name} must be one of: {', '.join(values)}", field=name)
+        raise ValidationError("%(field)s must be one of: %(allowed)s", field=name, allowed=", ".join(values))
     return str(raw)
 
 
@@ -103,11 +103,11 @@ def timestamp(data: Mapping[str, Any], name: str) -> datetime | None:
     if raw in (None, ""):
         return None
     if not isinstance(raw, str):
-        raise ValidationError(f"{name} must be an ISO 8601 date-time", field=name)
+        raise ValidationError("%(field)s must be an ISO 8601 date-time", field=name)
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"{name} must be an ISO 8601 date-time", field=name) from None
+        raise ValidationError("%(field)s must be an ISO 8601 date-time", field=name) from None
     if value.tzinfo is None:  # a local time from a form: taken as China Standard Time
         from zoneinfo import ZoneInfo
         value = value.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -150,8 +150,8 @@ def _circumstances(data: Mapping[str, Any]) -> list[str]:
     allowed = {c.value for c in Circumstance}
     for c in raw:
         if c not in allowed:
-            raise ValidationError(f"circumstances must be among: {', '.join(sorted(allowed))}",
-                                  field="circumstances")
+            raise ValidationError("%(field)s must be among: %(allowed)s", field="circumstances",
+                                  allowed=", ".join(sorted(allowed)))
     order = [c.value for c in Circumstance]
     return sorted(set(raw), key=order.index)
 
@@ -219,7 +219,7 @@ def parse_changes(data: Mapping[str, Any]) -> dict[str, Any]:
         if key in ("version", "csrf_token"):
             continue
         if key not in EDITABLE:
-            raise ValidationError(f"{key} cannot be changed here", field=key)
+            raise ValidationError("%(field)s cannot be changed here", field=key)
         out[key] = EDITABLE[key](data)
     if not out:
         raise ValidationError("nothing to change", field="body")

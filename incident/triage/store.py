@@ -61,7 +61,8 @@ def add_keyword(session: Session, *, term: str, category: str, weight: int = 1) 
     if not normalize(term).strip():
         raise ValidationError("term has no matchable characters", field="term")
     if category not in CATEGORIES:
-        raise ValidationError(f"category must be one of {', '.join(CATEGORIES)}", field="category")
+        raise ValidationError("%(field)s must be one of: %(allowed)s", field="category",
+                              allowed=", ".join(CATEGORIES))
     if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 3:
         raise ValidationError("weight must be 1, 2 or 3", field="weight")
     if session.scalar(select(RiskKeyword).where(RiskKeyword.term == term)):

@@ -123,10 +123,10 @@ def test_stale_patch_returns_current_version(api_as, session):
 
 
 def test_unknown_incident_is_404_and_foreign_is_403(api_as, session):
-    owner, other = make_user(session), make_user(session)
+    owner, other, manager = make_user(session), make_user(session), make_user(session, "manager")
     inc = make_incident(session, owner)
+    assert api_as(manager).get("/api/v1/incidents/99999").status_code == 404
     api = api_as(other)
-    assert api.get("/api/v1/incidents/99999").status_code == 404
     assert api.get(f"/api/v1/incidents/{inc.id}").status_code == 403
     assert api.get(f"/api/v1/incidents/{inc.id}/events").status_code == 403
     assert api.post(f"/api/v1/incidents/{inc.id}/notes", json={"text": "x"}).status_code == 403
@@ -186,3 +186,13 @@ def test_healthz(client):
 def test_json_404_for_unknown_api_path(api_as, session):
     resp = api_as(make_user(session)).get("/api/v1/nothing-here")
     assert resp.status_code == 404 and resp.get_json()["error"] == "not_found"
+
+
+def test_errors_speak_the_users_language(api_as, session):
+    api = api_as(make_user(session, locale="zh_CN"))
+    body = api.post("/api/v1/incidents", json=intake_data(headcount=0)).get_json()
+    assert body["message"] == "headcount must be between 1 and 1000000"
+    assert body["message_local"] == "“人数”必须在1到1000000之间"
+    page = api.client.post("/incidents/new", data={"csrf_token": api.csrf, "core_demand": "x"})
+    assert page.status_code == 400 and "“范围”为必填项" in page.get_data(as_text=True) or \
+        "为必填项" in page.get_data(as_text=True)
