@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from incident import service
@@ -19,6 +19,7 @@ from incident.timeline import list_since
 from incident.triage import store as lexicon
 from realtime.auth import actor, current_user, start_session
 from realtime.dbsession import db
+from realtime.errors import localized
 from realtime.sections import sections
 
 bp = Blueprint("pages", __name__)
@@ -99,7 +100,8 @@ def new_incident():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         data = _form_intake()
         try:
-            inc = service.open_incident(db(), actor=actor(), intake=parse_intake(data))
+            inc = service.open_incident(db(), actor=actor(), intake=parse_intake(data),
+                                        formation_minutes=current_app.extensions["concord.settings"].formation_minutes)
             db().commit()
             return redirect(url_for("pages.incident", incident_id=inc.id))
         except ValidationError as err:
@@ -127,7 +129,7 @@ def _incident_action(incident_id: int, fn: Any) -> Any:
         db().commit()
     except DomainError as err:
         db().rollback()
-        session["flash_error"] = err.message
+        session["flash_error"] = localized(err)
     return redirect(url_for("pages.incident", incident_id=incident_id))
 
 
