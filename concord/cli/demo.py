@@ -70,3 +70,8 @@ def demo_cmd(ctx: click.Context) -> None:
 
 def register(group: click.Group) -> None:
     group.add_command(demo_cmd)
+
+# -- crowd (issue 4): 86 households of 锦绣花园 3/4/5号楼 and three representatives
+from incident.crowd.demo import load_demo_crowd  # noqa: E402
+
+DEMO_HOOKS.append(load_demo_crowd)
