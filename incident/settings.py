@@ -32,12 +32,10 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str = "concord@localhost"
     # -- playbooks (issue 5): reminder lead, business hours for "business_hours: true" deadlines,
-    # addresses that get overdue/escalation mail, and the Socket.IO Redis channel shared by the
-    # web processes and the scheduler's publisher.
+    # addresses that get overdue/escalation mail (comma-separated).
     reminder_minutes: int = 5
     business_hours: str = "mon-fri 09:00-18:00"
     notify_emails: str = ""
-    socketio_channel: str = "concord"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def origins(self) -> list[str]:
@@ -84,7 +82,7 @@ def load_settings(instance: Path | None = None, env: Mapping[str, str] | None = 
     } | {k: v for k, v in doc.items() if k in Settings.__dataclass_fields__}
     for key in ("database_url", "redis_url", "public_url", "tsa_url", "webhook_url", "smtp_url",
                 "org_name", "signing_p12", "signing_password", "timezone", "mail_from",
-                "business_hours", "notify_emails", "socketio_channel"):
+                "business_hours", "notify_emails"):
         if env.get(f"CONCORD_{key.upper()}"):
             values[key] = env[f"CONCORD_{key.upper()}"]
     if env.get("CONCORD_ALLOWED_ORIGINS"):

@@ -45,4 +45,5 @@ def install(settings: Any) -> Publisher | None:
     if not settings.redis_url:
         log.warning("no redis_url: scheduler notifications reach inboxes but no live browser")
         return None
-    return Publisher(settings.redis_url, getattr(settings, "socketio_channel", "concord")).install()
+    from realtime.sockets import channel  # the web processes' channel (CONCORD_SOCKETIO_CHANNEL)
+    return Publisher(settings.redis_url, channel()).install()
