@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from exports import labels as _labels  # noqa: F401  (registers the vocabulary)
 from exports.enums import AgreementStatus
 from incident.db import Base, UTCDateTime
 

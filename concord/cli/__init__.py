@@ -14,6 +14,8 @@ from concord.cli import playbooks as _playbooks_cli  # noqa: E402
 
 MODULES.append(_playbooks_cli)
 # -- agreements (issue 6)
+from concord.cli import agreements as _agreements_cli  # noqa: E402
+MODULES.append(_agreements_cli)
 
 
 @click.group()

@@ -20,3 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from realtime.http import playbooks_api
     playbooks_api.register(app)
     # -- agreements (issue 6)
+    from realtime.http import agreements_api
+    app.register_blueprint(agreements_api.bp)
+    app.register_blueprint(agreements_api.public)
+    app.register_blueprint(agreements_api.pages)

@@ -1,0 +1,93 @@
+"""`concord verify FILE` and `concord agreements …`: check sealed PDFs, make the demo certificate."""
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+import click
+
+from concord.cli.context import session_scope, settings
+from exports import seal
+from exports.certs import write_p12
+from exports.enums import Verdict
+from incident.settings import CONFIG_NAME
+
+# 1 and 2 stay click's own (error, usage), so a script can tell "could not check" from a verdict.
+EXIT = {Verdict.INTACT.value: 0, Verdict.MODIFIED.value: 3, Verdict.UNKNOWN_SIGNER.value: 4,
+        Verdict.UNSIGNED.value: 5, Verdict.NOT_PDF.value: 5}
+VOIDED = 6
+DEMO_P12 = "org-seal.p12"
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@click.pass_context
+def verify_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Verify a sealed agreement PDF. Exit 0 intact and trusted, 3 modified after sealing, 4 unknown
+    signer, 5 unsigned or not a PDF, 6 intact but the agreement has since been voided."""
+    s = settings(ctx)
+    with session_scope(ctx) as session:
+        report = seal.verify_document(session, file.read_bytes(), seal.trust_roots(s))
+    ag = report.get("agreement") or {}
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{file}: {report['verdict']}" + (f" — {report['detail']}" if report["detail"] else ""))
+        if ag:
+            click.echo(f"agreement {ag['ref']}: {ag['status']}"
+                       + (f" (voided: {ag['void_reason']})" if ag.get("void_reason") else ""))
+        for w in report["warnings"]:
+            click.echo(f"warning: {w}")
+    code = EXIT[report["verdict"]]
+    if code == 0 and ag.get("status") == "void":
+        code = VOIDED
+    ctx.exit(code)
+
+
+def ensure_demo_certificate(ctx: click.Context) -> None:
+    """INIT_HOOK: create a self-signed organisation certificate unless one is configured."""
+    s = settings(ctx)
+    if s.signing_p12:
+        return
+    cfg = s.instance / CONFIG_NAME
+    doc = json.loads(cfg.read_text(encoding="utf-8"))
+    password = secrets.token_urlsafe(24)
+    write_p12(s.instance / DEMO_P12, s.org_name, password)
+    doc.update({"signing_p12": DEMO_P12, "signing_password": password})
+    tmp = cfg.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.chmod(0o600)
+    tmp.replace(cfg)
+    click.echo(f"organisation seal: self-signed demo certificate {s.instance / DEMO_P12} "
+               "(replace with a CA-issued one for production)")
+
+
+@click.group("agreements")
+def group() -> None:
+    """Settlement agreements."""
+
+
+@group.command("demo-certificate")
+@click.option("--force", is_flag=True, help="Replace an existing configured certificate.")
+@click.pass_context
+def demo_certificate(ctx: click.Context, force: bool) -> None:
+    """Create the self-signed organisation certificate (as `concord init` does)."""
+    s = settings(ctx)
+    if s.signing_p12 and not force:
+        raise click.ClickException(f"a certificate is configured already: {s.signing_p12} (use --force)")
+    if force:
+        cfg = s.instance / CONFIG_NAME
+        doc = json.loads(cfg.read_text(encoding="utf-8"))
+        doc.pop("signing_p12", None)
+        cfg.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    ensure_demo_certificate(ctx)
+
+
+def register(main: click.Group) -> None:
+    main.add_command(verify_cmd)
+    main.add_command(group)
+    from concord.cli import instance
+    if ensure_demo_certificate not in instance.INIT_HOOKS:
+        instance.INIT_HOOKS.append(ensure_demo_certificate)

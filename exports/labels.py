@@ -1,0 +1,21 @@
+"""Labels of the agreement vocabulary, added to the shared label table (msgids, translated in .po)."""
+from __future__ import annotations
+
+from incident.labels import LABELS
+
+LABELS.update({
+    "agreement_status": {"draft": "draft", "in_review": "in legal review", "returned": "returned with comments",
+                         "approved": "approved", "signed": "signed", "sealed": "sealed", "void": "void"},
+    "payment_kind": {"none": "no payment", "compensation": "compensation (补偿, no admission of fault)",
+                     "indemnity": "indemnity (赔偿)"},
+    "id_display": {"masked": "masked", "full": "in full"},
+    "verdict": {"intact": "Intact and trusted: sealed by this organisation and unchanged since",
+                "modified": "Modified after sealing: do not rely on this file",
+                "unknown_signer": "Unknown signer: not sealed by this organisation's certificate",
+                "unsigned": "Not sealed: the PDF carries no digital signature",
+                "not_pdf": "Not a PDF file"},
+    "batch_status": {"running": "running", "done": "done", "cancelled": "cancelled", "failed": "failed"},
+    "clause": {"non_admission": "Non-admission (with compensation, 补偿)", "indemnity": "Indemnity (赔偿)",
+               "performance": "Performance", "withdrawal": "Withdrawal of the complaint",
+               "confidentiality": "Confidentiality", "dispute_resolution": "Dispute resolution"},
+})
