@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, current_app, request, session
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room
 
-from incident import service
+from incident import clock, service
 from incident.accounts import service as accounts
 from incident.errors import DomainError, Unauthenticated, ValidationError
 from incident.permissions import Action
@@ -54,8 +54,13 @@ def queue_manager(settings: Settings, write_only: bool = False) -> Any:
 
 
 def publish(event: dict[str, Any]) -> None:
-    """Push one committed timeline event to its incident's room (called once, after commit)."""
-    socketio.emit("timeline", event, to=room(event["incident_id"]), namespace="/")
+    """Push one committed timeline event to its incident's room (called once, after commit).
+
+    `sent_at` (push time, i.e. just after the commit) lets a client see how stale a push is;
+    events fetched in a catch-up do not carry it.
+    """
+    pushed = {**event, "sent_at": clock.now().isoformat()}
+    socketio.emit("timeline", pushed, to=room(event["incident_id"]), namespace="/")
 
 
 def emit_presence(incident_id: int, users: list[dict[str, Any]]) -> None:

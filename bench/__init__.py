@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench --out FILE [--only NAME] [--quick]` (see docs/realtime.md)."""
