@@ -73,7 +73,7 @@ def phone(data: dict[str, Any], key: str = "phone") -> str:
     try:
         return privacy.normalize_phone(raw, field=key)
     except ValidationError as err:
-        raise ValidationError(err.message, field=key, reason="invalid") from None
+        raise ValidationError(err.template, field=key, reason="invalid") from None
 
 
 def id_number(data: dict[str, Any], key: str = "id_number") -> str:
@@ -85,7 +85,7 @@ def id_number(data: dict[str, Any], key: str = "id_number") -> str:
     try:
         return privacy.normalize_id_number(raw, field=key)
     except ValidationError as err:
-        raise ValidationError(err.message, field=key, reason="invalid") from None
+        raise ValidationError(err.template, field=key, reason="invalid") from None
 
 
 def parse_claimant(data: dict[str, Any]) -> ClaimantIn:

@@ -25,7 +25,7 @@
     return e;
   }
   function fail(target, err) {
-    var msg = (err && err.message) || "error";
+    var msg = (err && (err.message_local || err.message)) || "error";
     if (target) target.textContent = msg; else alert(msg);
   }
 
@@ -253,7 +253,7 @@
     }
     upload(base + "/claimants/import", file, { mode: imp.elements.mode.value })
       .then(function (rep) { show(rep); imp.reset(); refresh(); })
-      .catch(function (x) { if (x && x.report) { out.appendChild(el("p", { cls: "error", text: x.message })); show(x.report); } else fail(out, x); });
+      .catch(function (x) { if (x && x.report) { out.appendChild(el("p", { cls: "error", text: x.message_local || x.message })); show(x.report); } else fail(out, x); });
   });
 
   var elect = document.getElementById("crowd-elect");
