@@ -30,6 +30,7 @@ from incident.settings import Settings
 
 KINDS = ("generate", "seal")
 CHUNK = 16
+COMMIT_EVERY = 8
 
 
 def start(session: Session, *, actor: Actor, incident_id: int, kind: Any, segment: Any) -> AgreementBatch:
@@ -180,29 +181,32 @@ def pool(settings: Settings, processes: int | None = None) -> Any:
 
 def _seal_all(session: Session, b: AgreementBatch, actor: Actor, settings: Settings,
               processes: int | None) -> None:
+    """Seal every signed agreement of the segment. Render inputs are prepared up front so the pool
+    never waits on the database; every document anchors the incident head at the batch start."""
     ids = list(session.scalars(select(Agreement.id).where(
         Agreement.incident_id == b.incident_id, Agreement.segment == b.segment,
         Agreement.status == S.SIGNED.value).order_by(Agreement.id)))
     b.total = len(ids)
+    jobs = {j.agreement_id: j for j in _jobs(session, b, ids, settings)}
     session.commit()
-    if not ids:
+    if not jobs:
         return
     tenth = [0]
     tsa = bool(settings.tsa_url)
     with pool(settings, processes) as workers:
-        for start_at in range(0, len(ids), CHUNK * 4):
-            if _cancelled(session, b):
-                return
-            jobs = {j.agreement_id: j for j in _jobs(session, b, ids[start_at:start_at + CHUNK * 4], settings)}
-            session.commit()
-            for agreement_id, pdf, err in workers.imap_unordered(seal_job, jobs.values(), chunksize=2):
-                try:
-                    if pdf is None:
-                        raise Conflict(err or "sealing failed", field="pdf")
-                    with session.begin_nested():
-                        _store(session, b, actor, jobs[agreement_id], pdf, tsa)
-                except DomainError:
-                    b.failed += 1
-                b.done += 1
-                _progress(session, b, actor, tenth)
-                session.commit()
+        for n, (agreement_id, pdf, err) in enumerate(
+                workers.imap_unordered(seal_job, jobs.values(), chunksize=4), 1):
+            try:
+                if pdf is None:
+                    raise Conflict(err or "sealing failed", field="pdf")
+                with session.begin_nested():
+                    _store(session, b, actor, jobs[agreement_id], pdf, tsa)
+            except DomainError:
+                b.failed += 1
+            b.done += 1
+            _progress(session, b, actor, tenth)
+            if n % COMMIT_EVERY == 0 or b.done == b.total:
+                session.commit()  # readers see progress; fewer fsyncs than one commit per document
+                if _cancelled(session, b):
+                    workers.terminate()
+                    return

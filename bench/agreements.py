@@ -1,0 +1,142 @@
+"""Benchmark: generate + seal settlement agreements, against a bare ReportLab + pyHanko baseline.
+
+Same run, same content, same machine:
+- app: the sealing use case per agreement (load + lock, approval check, render with the verification
+  block, embedded-hash check, pyHanko seal with the kept key, attachment, timeline event, commit);
+- baseline: the same ReportLab render plus a bare pyHanko `sign_pdf` with a SimpleSigner loaded once;
+- batch: the segment batch (render + seal on a two-process pool, the parent writing the database)
+  over `batch_docs` agreements, the path that generates and seals a whole segment.
+ratio = app seconds per document / baseline seconds per document (target <= 1.3).
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+PASSWORD = "bench-seal"
+ITEMS = [{"description": "电梯维修", "remedy": "三日内彻底修好", "deadline": "2026-11-28"},
+         {"description": "当月电梯费", "remedy": "减免当月电梯费", "amount": "120", "payment_kind": "compensation",
+          "deadline": "2026-12-05"}]
+STROKES = {"width": 300, "height": 120, "strokes": [[[10, 60], [40, 20], [80, 90], [120, 30]],
+                                                     [[150, 80], [200, 40], [260, 70]]]}
+
+
+def _world(tmp: Path, n_single: int, n_batch: int) -> dict[str, Any]:
+    from concord import migrate
+    from concord.models import metadata  # noqa: F401  (all models)
+    from exports import service
+    from exports.certs import write_p12
+    from incident import attachments, clock, privacy
+    from incident.crowd.models import Claimant
+    from incident.db import make_engine, make_session_factory
+    from incident.settings import Settings
+    from tests.factories import give_seat, make_incident, make_user
+
+    key = privacy.new_key()
+    privacy.configure(key)
+    attachments.configure(tmp / "attachments")
+    p12 = write_p12(tmp / "org.p12", "锦绣物业管理有限公司", PASSWORD)
+    settings = Settings(instance=tmp, database_url=f"sqlite:///{tmp / 'bench.db'}", secret_key="x",
+                        field_key=key, signing_p12=str(p12), signing_password=PASSWORD,
+                        public_url="https://concord.example", org_name="锦绣物业管理有限公司")
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    s = factory()
+    leader, legal = make_user(s, "manager"), make_user(s, "staff")
+    inc = make_incident(s, leader)
+    give_seat(s, inc, legal, "legal")
+    s.commit()
+    ids: dict[str, list[int]] = {"single": [], "batch": []}
+    cp = privacy.cipher()
+    for seg, count in (("single", n_single), ("batch", n_batch)):
+        for i in range(count):
+            c = Claimant(incident_id=inc.id, name=f"业主{i:04d}", unit=f"{seg}-{i}", unit_key=f"{seg}-{i}",
+                         segment=seg, id_cipher=cp.encrypt(f"11010119900307{i:04d}"),
+                         id_masked=privacy.mask_id(f"11010119900307{i:04d}"), joined_at=clock.now())
+            s.add(c)
+            s.flush()
+            ag = service.draft(s, actor=leader.actor, incident_id=inc.id,
+                               data={"claimant_id": c.id, "items": ITEMS}, org_name=settings.org_name)
+            service.submit(s, actor=leader.actor, agreement_id=ag.id, expected_version=1)
+            service.approve(s, actor=legal.actor, agreement_id=ag.id, expected_version=1)
+            service.sign(s, actor=leader.actor, agreement_id=ag.id, signature=STROKES, expected_version=1)
+            s.commit()
+            ids[seg].append(ag.id)
+    return {"settings": settings, "factory": factory, "session": s, "legal": legal.actor, "inc": inc,
+            "ids": ids, "p12": p12}
+
+
+def _baseline(inputs: list[Any], p12: Path) -> float:
+    """Seconds for: the same ReportLab render + a bare pyHanko seal with a signer loaded once."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from exports.render import render
+    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=PASSWORD.encode())
+    meta = signers.PdfSignatureMetadata(field_name="Seal", md_algorithm="sha256",
+                                        subfilter=fields.SigSeedSubFilter.PADES)
+
+    def one(inp: Any) -> bytes:
+        w = IncrementalPdfFileWriter(io.BytesIO(render(inp)), strict=False)
+        return signers.PdfSigner(meta, signer=signer).sign_pdf(w, bytes_reserved=8192).getvalue()
+    one(inputs[0])  # warm-up
+    t = time.perf_counter()
+    for inp in inputs:
+        one(inp)
+    return time.perf_counter() - t
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    from exports import batch, seal
+    n_single = 30 if quick else 500
+    n_batch = 60 if quick else 1000
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        t0 = time.perf_counter()
+        w = _world(tmp, n_single + 1, n_batch)
+        prepare_s = time.perf_counter() - t0
+        s, settings, legal = w["session"], w["settings"], w["legal"]
+        sealer = seal.sealer_for(settings)
+        ids = w["ids"]["single"]
+        # Render inputs of the same agreements for the baseline (built outside its timing).
+        from exports import service as svc
+        inputs = [seal.render_input(s, svc.get(s, i), head_hash=w["inc"].head_hash,
+                                    public_url=settings.public_url) for i in ids[1:]]
+        s.commit()
+        seal.seal(s, actor=legal, agreement_id=ids[0], sealer=sealer, public_url=settings.public_url)
+        s.commit()  # warm-up: the first seal loads fonts and the key
+        t = time.perf_counter()
+        for i in ids[1:]:
+            seal.seal(s, actor=legal, agreement_id=i, sealer=sealer, public_url=settings.public_url)
+            s.commit()
+        app_s = time.perf_counter() - t
+        base_s = _baseline(inputs, w["p12"])
+        b = batch.start(s, actor=legal, incident_id=w["inc"].id, kind="seal", segment="batch")
+        s.commit()
+        t = time.perf_counter()
+        done = batch.run(w["factory"], b.id, legal, settings, processes=min(2, os.cpu_count() or 1))
+        batch_s = time.perf_counter() - t
+        s.close()
+    docs = len(ids) - 1
+    app_rate, base_rate, batch_rate = docs / app_s, docs / base_s, done.done / batch_s
+    return {
+        "docs": docs, "app_docs_per_s": round(app_rate, 2), "baseline_docs_per_s": round(base_rate, 2),
+        "ratio": round(app_s / base_s, 3), "ratio_target": 1.3,
+        "batch_docs": done.done, "batch_failed": done.failed, "batch_status": done.status,
+        "batch_processes": min(2, os.cpu_count() or 1), "batch_docs_per_s": round(batch_rate, 2),
+        "batch_seconds": round(batch_s, 2), "projected_1000_seconds": round(1000 / batch_rate, 1),
+        "target_1000_seconds": 30, "prepare_seconds": round(prepare_s, 1),
+        "includes_pool_start": True, "key": "EC P-256 (self-signed, demo)", "level": "PAdES B-B",
+    }
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))
