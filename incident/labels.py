@@ -52,6 +52,18 @@ LABELS: dict[str, dict[str, str]] = {
               "representative.replaced": "representative replaced",
               "representative.revoked": "representative revoked",
               # -- demands and samples (issue 4)
+              "sample.drawn": "verification sample drawn",
+              "sample.outcome_recorded": "sample outcome recorded",
+              "sample.evidence_added": "sample evidence attached",
+              "demand.template_created": "demand item created",
+              "demand.item_overridden": "demand changed for one claimant",
+              "demand.offered": "offer made",
+              "demand.accepted": "offer accepted",
+              "demand.rejected": "offer rejected",
+              "demand.fulfilled": "demand fulfilled",
+              "demand.confirmed": "fulfilment confirmed by the claimant",
+              "demand.indemnity_approved": "indemnity (赔偿) approved by legal",
+              "demand.ceiling_set": "compliance ceiling set",
               # -- playbooks (issue 5)
               "playbook.attached": "playbook added", "playbook.dropped": "playbook dropped",
               "playbook.step_done": "checklist step done", "playbook.reminder_sent": "deadline reminder sent",

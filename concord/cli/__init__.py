@@ -9,6 +9,8 @@ MODULES = [instance, users, incidents, audit, demo]
 # Features append their CLI module below their marker (module must define register(group)).
 # -- crowd (issue 4)
 # -- demands and samples (issue 4)
+from concord.cli import samples as _samples  # noqa: E402
+MODULES.append(_samples)
 # -- playbooks (issue 5)
 from concord.cli import playbooks as _playbooks_cli  # noqa: E402
 

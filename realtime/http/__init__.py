@@ -16,6 +16,9 @@ def register_blueprints(app: Flask) -> None:
     from realtime.http import crowd_api
     app.register_blueprint(crowd_api.bp)
     # -- demands and samples (issue 4)
+    from realtime.http import demands_api, samples_api
+    app.register_blueprint(demands_api.bp)
+    app.register_blueprint(samples_api.bp)
     # -- playbooks (issue 5)
     from realtime.http import playbooks_api
     playbooks_api.register(app)

@@ -1,0 +1,82 @@
+"""Validation of demand input: type, CNY amounts (exact decimals, never floats), owner, deadline."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from incident.enums import DemandType
+from incident.errors import ValidationError
+
+MAX_AMOUNT = Decimal("100000000")  # ¥100 million: anything above is a typo
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # a bare date means the end of that day, China time
+MONEY_TYPES = {DemandType.REFUND.value, DemandType.COMPENSATION.value, DemandType.INDEMNITY.value}
+
+
+def parse_type(value: Any, field: str = "type") -> str:
+    valid = [t.value for t in DemandType]
+    if value not in valid:
+        raise ValidationError("type must be one of " + ", ".join(valid), field=field)
+    return str(value)
+
+
+def parse_amount(value: Any, field: str = "amount", required: bool = False) -> str | None:
+    """A CNY amount as a canonical string with two decimals; floats are refused (send "150.00")."""
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"{field} is required", field=field)
+        return None
+    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, (int, str)):
+        raise ValidationError(f'{field} must be a decimal string such as "150.00" (yuan)', field=field)
+    try:
+        d = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError(f'{field} must be a decimal string such as "150.00" (yuan)', field=field) from None
+    if not d.is_finite() or d <= 0 or d > MAX_AMOUNT:
+        raise ValidationError(f"{field} must be more than 0 and at most {MAX_AMOUNT} yuan", field=field)
+    if d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01")):  # type: ignore[operator]
+        raise ValidationError(f"{field} has more than two decimals (fen)", field=field)
+    return str(d.quantize(Decimal("0.01")))
+
+
+def parse_text(value: Any, field: str, limit: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be text", field=field)
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(f"{field} is required", field=field)
+    if len(value) > limit:
+        raise ValidationError(f"{field} is longer than {limit} characters", field=field)
+    return value
+
+
+def parse_deadline(value: Any, field: str = "deadline") -> datetime | None:
+    """ISO 8601 date-time with a UTC offset, or a bare date (end of that day in China time)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be an ISO 8601 date or date-time", field=field)
+    try:
+        if len(value.strip()) == 10:
+            day = datetime.fromisoformat(value.strip()).date()
+            return datetime.combine(day, time(23, 59, 59), LOCAL_TZ).astimezone(timezone.utc)
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"{field} must be an ISO 8601 date or date-time", field=field) from None
+    if dt.tzinfo is None:
+        raise ValidationError(f"{field} needs a UTC offset, e.g. 2026-11-28T18:00:00+08:00", field=field)
+    return dt.astimezone(timezone.utc)
+
+
+def parse_version(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError("version (the version you last read) is required", field="version")
+    return value
+
+
+def yuan(amount: str | None) -> str:
+    """'1234.50' -> '¥1,234.50' for messages."""
+    return "" if amount is None else f"¥{Decimal(amount):,.2f}"
