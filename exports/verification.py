@@ -7,6 +7,7 @@ includes trust, the timestamp and the modification analysis — plus "the signat
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
@@ -19,6 +20,10 @@ from pyhanko_certvalidator import ValidationContext
 from exports.enums import Verdict
 
 _FIELD = re.compile(r"^Concord-(.+)$")
+# pyHanko logs a full traceback for every untrusted chain or suspicious revision it meets; the
+# verdict below carries that information, so keep those loggers from flooding the server log.
+for _name in ("pyhanko.sign.validation", "pyhanko.sign.diff_analysis", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 
 @dataclass

@@ -1,0 +1,90 @@
+"""Sign on the canvas in headless Chromium (touch and mouse strokes), seal, download, verify."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+pytestmark = pytest.mark.browser
+
+ITEMS = [{"description": "电梯维修", "remedy": "三日内彻底修好", "deadline": "2026-11-28"},
+         {"description": "当月电梯费", "remedy": "减免当月电梯费", "amount": "120", "payment_kind": "compensation"}]
+
+
+def _approved_agreement(live_sessions) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    from exports import service
+    from incident import clock, privacy
+    from incident.accounts.models import User
+    from incident.crowd.models import Claimant
+    from incident.models import Incident
+    from incident.taskgroup.models import SeatAssignment
+    from incident.taskgroup.queries import seats_of
+    s = live_sessions()
+    users = {u.username: u for u in s.scalars(select(User))}
+    inc = s.scalars(select(Incident).order_by(Incident.id)).first()
+    for name, seat in (("legal", "legal"), ("service", "customer_service")):
+        if seat not in seats_of(s, inc.id, users[name].id):
+            s.add(SeatAssignment(incident_id=inc.id, seat=seat, user_id=users[name].id, assumed_at=clock.now(),
+                                 assumed_by_id=users[name].id, label=f"browser-{name}"))
+    c = Claimant(incident_id=inc.id, name="王喆", unit="3号楼2单元701", unit_key="3-2-701", segment="3号楼",
+                 id_cipher=privacy.cipher().encrypt("110101199003071234"), id_masked="110***********1234",
+                 joined_at=clock.now())
+    s.add(c)
+    s.flush()
+    ag = service.draft(s, actor=users["service"].actor, incident_id=inc.id,
+                       data={"claimant_id": c.id, "items": ITEMS}, org_name="锦绣物业")
+    service.submit(s, actor=users["service"].actor, agreement_id=ag.id, expected_version=1)
+    service.approve(s, actor=users["legal"].actor, agreement_id=ag.id, expected_version=1)
+    s.commit()
+    s.close()
+    return ag.id, ag.ref
+
+
+def _touch_stroke(page, points) -> None:  # type: ignore[no-untyped-def]
+    cdp = page.context.new_cdp_session(page)
+    first, *rest = points
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": first[0], "y": first[1]}]})
+    for x, y in rest:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_sign_on_canvas_seal_download_verify(new_page, live_server, live_sessions, tmp_path):
+    agreement_id, ref = _approved_agreement(live_sessions)
+    page = new_page("service", phone=True)
+    page.goto(f"{live_server.url}/agreements/{agreement_id}")
+    pad = page.locator("#sign-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    x0, y0 = box["x"], box["y"]
+    _touch_stroke(page, [(x0 + 20 + i * 12, y0 + 40 + (i % 4) * 25) for i in range(18)])
+    page.mouse.move(x0 + 60, y0 + 150)
+    page.mouse.down()
+    for i in range(12):
+        page.mouse.move(x0 + 60 + i * 15, y0 + 150 - i * 6, steps=2)
+    page.mouse.up()
+    assert page.evaluate("document.getElementById('sign-pad') && true")
+    page.click("#sign-submit")
+    page.wait_for_function("document.getElementById('agreement').dataset.status === 'signed'")
+
+    from exports.models import Agreement
+    s = live_sessions()
+    sig = s.get(Agreement, agreement_id).signature
+    s.close()
+    assert len(sig["strokes"]) >= 2 and sig["name"] == "王喆"
+
+    legal = new_page("legal")
+    legal.goto(f"{live_server.url}/agreements/{agreement_id}")
+    legal.click("#ag-seal")
+    legal.wait_for_selector("#ag-download")
+    with legal.expect_download() as dl:
+        legal.click("#ag-download")
+    path = tmp_path / f"{ref}.pdf"
+    dl.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+
+    legal.goto(f"{live_server.url}/verify")
+    legal.set_input_files("input[name=file]", str(path))
+    legal.click("#verify button[type=submit]")
+    verdict = legal.locator("#verdict")
+    assert verdict.get_attribute("data-verdict") == "intact"
+    assert ref in legal.locator("#verdict-agreement").inner_text()
