@@ -56,7 +56,7 @@ def _refuse_duplicate(session: Session, incident_id: int, c: ClaimantIn, exclude
     dup = duplicate_of(session, incident_id, c, exclude)
     if dup:
         field, other = dup
-        raise ValidationError(f"duplicate {field}: already registered as claimant #{other.id}",
+        raise ValidationError("%(field)s: already registered (claimant #%(duplicate_of)s)",
                               field=field, reason="duplicate_existing", duplicate_of=other.id)
 
 
@@ -154,7 +154,7 @@ def withdraw(session: Session, *, actor: Actor, incident_id: int, claimant_id: i
     if len(reason) > 500:
         raise ValidationError("reason is longer than 500 characters", field="reason")
     if row.status != ClaimantStatus.ACTIVE.value:
-        raise Conflict(f"the claimant is {row.status}, not active", field="status")
+        raise Conflict("the claimant is not active (%(status)s)", field="status", status=row.status)
     rep = session.scalar(select(Representative.id).where(
         Representative.claimant_id == row.id, Representative.status == RepresentativeStatus.ACTIVE.value))
     if rep is not None:

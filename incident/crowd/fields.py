@@ -43,12 +43,12 @@ def text(data: dict[str, Any], key: str, required: bool) -> str:
     if key != "name" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raw = str(int(raw)) if float(raw).is_integer() else str(raw)  # a spreadsheet's numeric unit
     if not isinstance(raw, str):
-        raise ValidationError(f"{key} must be text", field=key, reason="invalid")
+        raise ValidationError("%(field)s must be text", field=key, reason="invalid")
     value = _SPACE.sub(" ", unicodedata.normalize("NFC", raw)).strip()
     if required and not value:
-        raise ValidationError(f"{key} is required", field=key, reason="required")
+        raise ValidationError("%(field)s is required", field=key, reason="required")
     if len(value) > LIMITS.get(key, 200):
-        raise ValidationError(f"{key} is longer than {LIMITS.get(key, 200)} characters", field=key,
+        raise ValidationError("%(field)s is longer than %(max)s characters", field=key, max=LIMITS.get(key, 200),
                               reason="too_long")
     return value
 
@@ -67,9 +67,9 @@ def _number_text(raw: Any) -> Any:
 def phone(data: dict[str, Any], key: str = "phone") -> str:
     raw = _number_text(data.get(key))
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise ValidationError("phone is required", field=key, reason="required")
+        raise ValidationError("%(field)s is required", field=key, reason="required")
     if not isinstance(raw, str):
-        raise ValidationError("phone must be text", field=key, reason="invalid")
+        raise ValidationError("%(field)s must be text", field=key, reason="invalid")
     try:
         return privacy.normalize_phone(raw, field=key)
     except ValidationError as err:
@@ -81,7 +81,7 @@ def id_number(data: dict[str, Any], key: str = "id_number") -> str:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return ""
     if not isinstance(raw, str):
-        raise ValidationError("id_number must be text", field=key, reason="invalid")
+        raise ValidationError("%(field)s must be text", field=key, reason="invalid")
     try:
         return privacy.normalize_id_number(raw, field=key)
     except ValidationError as err:

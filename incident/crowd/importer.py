@@ -128,8 +128,9 @@ def import_claimants(session: Session, *, actor: Actor, incident_id: int, filena
             "status": ClaimantStatus.ACTIVE.value, "joined_at": now, "version": 1})
 
     if report.errors and mode == ImportMode.ALL_OR_NOTHING:
-        raise ValidationError(f"{len(report.bad_rows)} of {report.rows} rows are invalid; nothing was stored",
-                              field="file", reason="invalid_rows", report=report.to_dict())
+        raise ValidationError("%(bad)s of %(rows)s rows are invalid; nothing was stored", field="file",
+                              reason="invalid_rows", bad=len(report.bad_rows), rows=report.rows,
+                              report=report.to_dict())
     if not new_rows:
         raise ValidationError("no valid rows to import", field="file", reason="no_valid_rows",
                               report=report.to_dict())

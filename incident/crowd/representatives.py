@@ -57,12 +57,12 @@ def _coverage(session: Session, inc: Incident, claimant_ids: Any, segments: Any)
     for cid in dict.fromkeys(claimant_ids):
         c = session.get(Claimant, cid)
         if c is None or c.incident_id != inc.id:
-            raise ValidationError(f"claimant #{cid} is not in this incident", field="claimant_ids")
+            raise ValidationError("claimant #%(claimant)s is not in this incident", field="claimant_ids", claimant=cid)
         out.append(RepresentativeCoverage(claimant_id=cid, segment=""))
     known = set(session.scalars(select(Claimant.segment).where(Claimant.incident_id == inc.id).distinct()))
     for seg in dict.fromkeys(s.strip() for s in segments):
         if seg not in known:
-            raise ValidationError(f"no claimant is in segment {seg}", field="segments")
+            raise ValidationError("no claimant is in segment %(segment)s", field="segments", segment=seg)
         out.append(RepresentativeCoverage(claimant_id=None, segment=seg))
     return out
 
@@ -115,7 +115,7 @@ def attach_mandate(session: Session, *, actor: Actor, incident_id: int, represen
     service._ensure_open(inc)
     rep = get(session, inc.id, representative_id)
     if rep.status != ACTIVE:
-        raise Conflict(f"the representative is {rep.status}", field="status")
+        raise Conflict("the representative is no longer active (%(status)s)", field="status", status=rep.status)
     if (content_type or "").split(";")[0].strip().lower() not in {
             "image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"}:
         raise ValidationError("the signed mandate must be a photo or a PDF scan", field="file")
@@ -139,7 +139,7 @@ def replace(session: Session, *, actor: Actor, incident_id: int, representative_
     service._ensure_open(inc)
     old = get(session, inc.id, representative_id)
     if old.status != ACTIVE:
-        raise Conflict(f"the representative is already {old.status}", field="status")
+        raise Conflict("the representative is no longer active (%(status)s)", field="status", status=old.status)
     why = _reason(reason, True)
     c = _eligible(session, inc, claimant_id)
     new = Representative(incident_id=inc.id, claimant_id=c.id, status=ACTIVE, elected_at=clock.now(),
@@ -169,7 +169,7 @@ def revoke(session: Session, *, actor: Actor, incident_id: int, representative_i
     service._ensure_open(inc)
     rep = get(session, inc.id, representative_id)
     if rep.status != ACTIVE:
-        raise Conflict(f"the representative is already {rep.status}", field="status")
+        raise Conflict("the representative is no longer active (%(status)s)", field="status", status=rep.status)
     why = _reason(reason, True)
     rep.status, rep.ended_at = RepresentativeStatus.REVOKED.value, clock.now()
     rep.version += 1

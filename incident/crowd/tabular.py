@@ -50,7 +50,7 @@ def map_header(header: list[Any]) -> tuple[dict[str, int], list[str]]:
             ignored.append(name.strip())
     missing = [k for k in REQUIRED if k not in columns]
     if missing:
-        raise ValidationError(f"missing column(s): {', '.join(missing)}", field="file",
+        raise ValidationError("missing column(s): %(columns)s", field="file", columns=", ".join(missing),
                               reason="missing_columns", missing=missing)
     return columns, ignored
 
@@ -109,7 +109,7 @@ def read_table(filename: str, data: bytes) -> Table:
         values = {k: (raw[i] if i < len(raw) else None) for k, i in table.columns.items()}
         table.rows.append((number, values))
         if len(table.rows) > MAX_ROWS:
-            raise ValidationError(f"more than {MAX_ROWS} rows; split the file", field="file",
+            raise ValidationError("more than %(max)s rows; split the file", field="file", max=MAX_ROWS,
                                   reason="too_many_rows")
     if table is None:
         raise ValidationError("the file has no header row", field="file", reason="empty")
