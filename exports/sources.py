@@ -6,7 +6,6 @@ from the demand items in status accepted (or beyond), with the accepted offer's 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,8 +19,6 @@ from incident.errors import NotFound, ValidationError
 from incident.i18n import Translator
 from incident.labels import label
 
-ACCEPTED = ("accepted", "fulfilled", "confirmed")
-MONEY_TYPES_INDEMNITY = {"indemnity"}
 LOCAL = ZoneInfo("Asia/Shanghai")
 
 
@@ -51,27 +48,19 @@ def _date(value: datetime | None) -> str:
 
 
 def accepted_items(session: Session, incident_id: int, claimant_ids: list[int], locale: str) -> list[Item]:
-    """The accepted demand items of these claimants, as agreement items."""
-    from incident.crowd.demand_models import DemandItem
+    """The accepted demand items of these claimants (the demands feature's query), as agreement items."""
+    from incident.crowd.demand_queries import accepted_items_for_claimant
     _ = Translator(locale)
-    rows = session.scalars(select(DemandItem).where(
-        DemandItem.incident_id == incident_id, DemandItem.claimant_id.in_(claimant_ids),
-        DemandItem.status.in_(ACCEPTED)).order_by(DemandItem.claimant_id, DemandItem.id)).all()
-    names = {}
-    if len(set(claimant_ids)) > 1:
-        names = dict(session.execute(select(Claimant.id, Claimant.name).where(Claimant.id.in_(claimant_ids))).all())
+    several = len(set(claimant_ids)) > 1
+    names = dict(session.execute(select(Claimant.id, Claimant.name).where(Claimant.id.in_(claimant_ids))).all()) \
+        if several else {}
     out = []
-    for r in rows:
-        offer = r.accepted_offer
-        remedy = (offer.remedy if offer and offer.remedy else r.remedy) or label(_, "demand_type", r.type)
-        amount = (offer.amount if offer and offer.amount else r.amount) or ""
-        kind = PaymentKind.NONE.value
-        if amount:
-            kind = PaymentKind.INDEMNITY.value if r.type in MONEY_TYPES_INDEMNITY \
-                else PaymentKind.COMPENSATION.value
-        desc = label(_, "demand_type", r.type)
-        if names:
-            desc = f"{desc} · {names.get(r.claimant_id, '')}"
-        out.append(Item(description=desc, remedy=remedy, amount=f"{Decimal(amount):.2f}" if amount else "",
-                        payment_kind=kind, deadline=_date(r.deadline)))
+    for cid in claimant_ids:
+        for a in accepted_items_for_claimant(session, incident_id, cid):
+            amount = f"{a.amount:.2f}" if a.amount is not None else ""
+            # 补偿 and 赔偿 come from the demand type; other money (a refund, a waived fee) is neither.
+            kind = (a.kind or PaymentKind.NONE.value) if amount else PaymentKind.NONE.value
+            desc = label(_, "demand_type", a.type) + (f" · {names.get(cid, '')}" if several else "")
+            out.append(Item(description=desc, remedy=a.remedy or label(_, "demand_type", a.type),
+                            amount=amount, payment_kind=kind, deadline=_date(a.deadline)))
     return out

@@ -119,9 +119,7 @@ def parse_item(raw: Any, n: int) -> Item:
             raise ValidationError(f"{pre}.amount must be positive with at most 2 decimals",
                                   field=f"{pre}.amount")
         amount_s = f"{dec:.2f}"
-    if amount_s and kind == PaymentKind.NONE.value:
-        raise ValidationError(f"{pre}.payment_kind: a payment is either compensation or indemnity",
-                              field=f"{pre}.payment_kind")
+    # An amount with kind "none" is money that is neither 补偿 nor 赔偿: a refund, a waived fee.
     if not amount_s and kind != PaymentKind.NONE.value:
         raise ValidationError(f"{pre}.amount is required for a payment", field=f"{pre}.amount")
     deadline = raw.get("deadline") or ""
