@@ -186,3 +186,19 @@ def listing(session: Session, *, actor: Actor, incident_id: int, status: str | N
     rows = session.scalars(stmt.order_by(Claimant.segment, Claimant.unit_key, Claimant.id)
                            .limit(limit).offset(offset))
     return list(rows), total
+
+
+def settle(session: Session, *, actor: Actor, inc: Incident, claimant_ids: list[int], cause: str) -> dict[str, int]:
+    """Mark claimants settled (for the agreements feature, inside its own recorded event's transaction).
+
+    The caller records its event (e.g. agreement.signed) naming the claimants; this recounts the
+    headcount and re-grades after it. Returns the headcount change {from, to}.
+    """
+    rows = session.scalars(select(Claimant).where(Claimant.incident_id == inc.id, Claimant.id.in_(claimant_ids),
+                                                  Claimant.status == ClaimantStatus.ACTIVE.value)).all()
+    for row in rows:
+        row.status = ClaimantStatus.SETTLED.value
+        row.version += 1
+    change = sync_headcount(session, inc)
+    regrade_after(session, inc, actor, change, cause)
+    return change

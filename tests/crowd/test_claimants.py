@@ -103,3 +103,34 @@ def test_outsider_and_wrong_seat_are_refused(session, api_as):
     r = api_as(outsider).post(P.format(inc.id), {"name": "甲", "unit": "1", "phone": "13812345678"})
     assert r.status_code == 403
     assert _count(session, inc.id) == 0
+
+
+def test_withdraw_and_edit_bad_input(session, api_as):
+    inc, leader = crowd_incident(session)
+    api = api_as(leader)
+    c = api.post(P.format(inc.id), {"name": "甲", "unit": "3-1-1201", "phone": "13812345678"}).get_json()
+    url = P.format(inc.id) + f"/{c['id']}"
+    assert api.post(url + "/withdraw", {}).get_json()["field"] == "version"
+    assert api.post(url + "/withdraw", {"version": 1, "reason": "x" * 501}).get_json()["field"] == "reason"
+    assert api.patch(url, {"version": 1, "phone": "abc"}).get_json()["field"] == "phone"
+    assert api.patch(url, {"version": 1, "name": ""}).get_json()["field"] == "name"
+    assert api.patch(P.format(inc.id) + "/99999", {"version": 1, "name": "乙"}).status_code == 404
+    assert api.get(P.format(inc.id) + "?status=gone").get_json()["field"] == "status"
+    assert api.get(P.format(inc.id) + "?limit=0").get_json()["field"] == "limit"
+    session.rollback()
+    row = session.get(Claimant, c["id"])
+    assert (row.name, row.status, row.version) == ("甲", "active", 1)
+
+
+def test_settle_recounts_the_headcount(session, api_as):
+    from incident.crowd.claimants import settle
+    inc, leader = crowd_incident(session)
+    api = api_as(leader)
+    ids = [api.post(P.format(inc.id), {"name": f"业主{i}", "unit": f"3-1-{i}01", "phone": f"1381234560{i}"})
+           .get_json()["id"] for i in range(3)]
+    session.rollback()
+    session.refresh(inc)
+    assert settle(session, actor=leader.actor, inc=inc, claimant_ids=ids[:2], cause="agreement.signed") == \
+        {"from": 3, "to": 1}
+    session.commit()
+    assert api.get(f"/api/v1/incidents/{inc.id}/crowd").get_json()["counts"]["settled"] == 2

@@ -114,3 +114,16 @@ def test_negotiate_only_mandate_signs_for_nobody_and_seats_are_checked(session, 
     business = seated(session, inc, "business")
     assert api_as(business).post(base, {"claimant_id": cs[1]["id"], "mandate": "negotiate_only",
                                         "segments": ["4号楼"]}).status_code == 403
+
+
+def test_mandate_upload_needs_a_file(session, api_as):
+    inc, leader = crowd_incident(session)
+    api = api_as(leader)
+    cs = _crowd(api, inc.id, 3)
+    base = f"/api/v1/incidents/{inc.id}/representatives"
+    rep = api.post(base, {"claimant_id": cs[0]["id"], "mandate": "sign_on_behalf", "segments": ["3号楼"]}).get_json()
+    r = api.post(f"{base}/{rep['id']}/mandate", content_type="multipart/form-data", data={})
+    assert r.status_code == 400 and r.get_json()["field"] == "file"
+    assert api.get(f"{base}/{rep['id']}/mandate").get_json()["field"] == "representative_id"
+    assert api.post(f"{base}/999/revoke", {"reason": "x"}).status_code == 404
+    assert api.post(f"{base}/{rep['id']}/revoke", {}).get_json()["field"] == "reason"
