@@ -42,6 +42,11 @@ LABELS: dict[str, dict[str, str]] = {
               "note.added": "note added", "grade.changed": "grade changed",
               "status.changed": "status changed",
               # -- task group (issue 3)
+              "taskgroup.seat_assigned": "seat assigned", "taskgroup.seat_replaced": "seat handed over",
+              "taskgroup.seat_released": "seat released", "taskgroup.formed": "task group formed",
+              "taskgroup.formation_missed": "task group not formed in time",
+              "taskgroup.consent_recorded": "consent to recording given",
+              "taskgroup.recording_added": "recording added",
               # -- realtime (issue 3)
               # -- crowd (issue 4)
               "claimant.added": "claimant added", "claimant.updated": "claimant edited",

@@ -71,6 +71,12 @@ def demo_cmd(ctx: click.Context) -> None:
 def register(group: click.Group) -> None:
     group.add_command(demo_cmd)
 
+
+# -- task group (issue 3): service, engineer, legal and logistics take their seats (forms the group)
+from incident.taskgroup.demo import seat_demo_group  # noqa: E402
+
+DEMO_HOOKS.append(seat_demo_group)
+
 # -- crowd (issue 4): 86 households of 锦绣花园 3/4/5号楼 and three representatives
 from incident.crowd.demo import load_demo_crowd  # noqa: E402
 

@@ -9,6 +9,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     # -- task group (issue 3)
+    from realtime.http import access, taskgroup_api
+    access.register(app)
+    app.register_blueprint(taskgroup_api.bp)
     # -- realtime (issue 3)
     from realtime.http import presence_api
     app.register_blueprint(presence_api.bp)

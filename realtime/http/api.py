@@ -1,7 +1,7 @@
 """JSON API under /api/v1 for incidents, the timeline, notes, read-back and the lexicon."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from incident import service
 from incident.accounts import service as accounts
@@ -39,7 +39,8 @@ def list_incidents():  # type: ignore[no-untyped-def]
 @bp.post("/incidents")
 def open_incident():  # type: ignore[no-untyped-def]
     intake = parse_intake(json_body())
-    inc = service.open_incident(db(), actor=actor(), intake=intake)
+    inc = service.open_incident(db(), actor=actor(), intake=intake,
+                                formation_minutes=current_app.extensions["concord.settings"].formation_minutes)
     db().commit()
     return jsonify(incident_full(inc)), 201
 

@@ -1,0 +1,31 @@
+"""Task-group fixtures: an incident opened by a staff leader, and a few more users."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+
+from incident import clock
+from tests.factories import make_incident
+from tests.taskgroup.users import quick_user as make_user
+
+T0 = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def frozen():
+    with clock.frozen(T0) as c:
+        yield c
+
+
+@pytest.fixture
+def group(session, frozen):  # type: ignore[no-untyped-def]
+    """leader (staff, opened the incident), cs, biz, legal, aux users, a manager and an outsider."""
+    ns = SimpleNamespace(leader=make_user(session, "staff"), cs=make_user(session, "staff"),
+                         biz=make_user(session, "staff"), legal=make_user(session, "staff"),
+                         aux=make_user(session, "staff"), other=make_user(session, "staff"),
+                         manager=make_user(session, "manager"), clock=frozen)
+    ns.inc = make_incident(session, ns.leader)
+    session.commit()
+    return ns
