@@ -98,7 +98,7 @@ def templates(session: Session, incident_id: int) -> list[DemandTemplate]:
 
 def _bucket() -> dict[str, Any]:
     return {"items": 0, "accepted": 0, "by_status": {s.value: 0 for s in ItemStatus},
-            "offered_total": Decimal(0), "accepted_total": Decimal(0)}
+            "offered_total": Decimal(0), "accepted_total": Decimal(0), "max_offer": None}
 
 
 def group_view(session: Session, incident_id: int) -> dict[str, Any]:
@@ -117,6 +117,8 @@ def group_view(session: Session, incident_id: int) -> dict[str, Any]:
             b["by_status"][it.status] += 1
             if cur is not None and cur.amount:
                 b["offered_total"] += Decimal(cur.amount)
+                if b["max_offer"] is None or Decimal(cur.amount) > Decimal(b["max_offer"]):
+                    b["max_offer"] = cur.amount
             if it.status in AGREED:
                 b["accepted"] += 1
                 if acc is not None and acc.amount:

@@ -78,7 +78,7 @@ def test_lifecycle_ladder_history_and_accepted_query(session, room):
     view = group_view(session, inc.id)
     comp = view["by_type"]["compensation"]
     assert comp["items"] == 5 and comp["accepted"] == 1 and comp["accepted_total"] == "200.00"
-    assert comp["ceiling"] == "200.00" and comp["offered_total"] == "200.00"
+    assert comp["ceiling"] == "200.00" and comp["offered_total"] == "200.00" and comp["max_offer"] == "200.00"
     assert view["by_status"]["confirmed"] == 1 and view["by_status"]["open"] == 4
 
 
