@@ -134,3 +134,33 @@ class LocalSockets:
         with self._lock:
             first, self._heartbeat = not self._heartbeat, True
             return first
+
+
+class Coalescer:
+    """Pushes presence at most once per `delay` per process: N joins cost ~1 broadcast, not N.
+
+    A reconnect storm (every browser of a big room coming back after a restart) would otherwise
+    send N presence messages to N members each. The join ack carries the list right away anyway.
+    """
+
+    def __init__(self, push: Callable[[int], None], start: Callable[..., Any], sleep: Callable[[float], None],
+                 delay: float = 0.25) -> None:
+        self.push, self.start, self.sleep, self.delay = push, start, sleep, delay
+        self._dirty: set[int] = set()
+        self._pending = False
+        self._lock = threading.Lock()
+
+    def mark(self, incident_id: int) -> None:
+        with self._lock:
+            self._dirty.add(incident_id)
+            if self._pending:
+                return
+            self._pending = True
+        self.start(self._flush)
+
+    def _flush(self) -> None:
+        self.sleep(self.delay)
+        with self._lock:
+            dirty, self._dirty, self._pending = self._dirty, set(), False
+        for incident_id in sorted(dirty):
+            self.push(incident_id)

@@ -72,6 +72,11 @@ def _store() -> presence.PresenceStore:
     return current_app.extensions["concord.presence"]
 
 
+def _changed(incident_id: int) -> None:
+    """Someone came or went: push the room's presence soon (coalesced)."""
+    current_app.extensions["concord.presence_push"].mark(incident_id)
+
+
 def _user() -> Any:
     user = accounts.resolve_session(db(), session.get("sid"))
     if user is None:
@@ -102,7 +107,7 @@ class IncidentNamespace(Namespace):
         tracker: presence.LocalSockets = current_app.extensions["concord.presence_local"]
         for incident_id in tracker.forget(request.sid):
             _store().remove(incident_id, request.sid)
-            emit_presence(incident_id, _store().users(incident_id))
+            _changed(incident_id)
 
     def on_join(self, data: Any) -> dict[str, Any]:
         """Join an incident room after an access check; replies with the events after `after`."""
@@ -121,7 +126,7 @@ class IncidentNamespace(Namespace):
             _store().add(inc.id, request.sid, entry)
             _ensure_heartbeat(current_app._get_current_object())  # type: ignore[attr-defined]
             users = _store().users(inc.id)
-            emit_presence(inc.id, users)
+            _changed(inc.id)
             return {"ok": True, "incident_id": inc.id, "events": events, "last_seq": inc.last_seq,
                     "users": users}
         except DomainError as err:
@@ -136,7 +141,7 @@ class IncidentNamespace(Namespace):
         leave_room(room(incident_id))
         if current_app.extensions["concord.presence_local"].drop(request.sid, incident_id):
             _store().remove(incident_id, request.sid)
-            emit_presence(incident_id, _store().users(incident_id))
+            _changed(incident_id)
         return {"ok": True, "incident_id": incident_id}
 
     def on_presence(self, data: Any) -> dict[str, Any]:
@@ -172,8 +177,14 @@ def _ensure_heartbeat(app: Flask) -> None:
 
 
 def register(app: Flask, settings: Settings) -> None:
-    app.extensions["concord.presence"] = presence.make_store(settings.redis_url, channel())
-    app.extensions["concord.presence_local"] = presence.LocalSockets()
+    store = app.extensions["concord.presence"] = presence.make_store(settings.redis_url, channel())
+    tracker = app.extensions["concord.presence_local"] = presence.LocalSockets()
+
+    def push(incident_id: int) -> None:
+        if not tracker.stopped:  # a stopped app (tests) must not speak for the next one
+            emit_presence(incident_id, store.users(incident_id))
+    app.extensions["concord.presence_push"] = presence.Coalescer(push, socketio.start_background_task,
+                                                                 socketio.sleep)
     socketio.on_namespace(IncidentNamespace("/"))
     if not app.extensions.get("concord.bus_subscribed"):
         unsubscribe = bus.subscribe(publish)

@@ -2,17 +2,29 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
 
-from realtime.presence import MemoryPresence, RedisPresence
+from realtime.presence import Coalescer, MemoryPresence, RedisPresence
 from tests.factories import give_seat, make_incident, make_user
 from tests.realtime.test_sockets import received, socket_as
 
 
 def users_in(msgs: list, incident_id: int) -> list[list[int]]:
     return [[u["id"] for u in m["users"]] for m in msgs if m["incident_id"] == incident_id]
+
+
+def next_presence(sock, incident_id: int, timeout: float = 5.0) -> list[int]:  # type: ignore[no-untyped-def]
+    """The user ids of the next presence push (pushes are coalesced, so they come a moment later)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = users_in(received(sock, "presence"), incident_id)
+        if seen:
+            return seen[-1]
+        time.sleep(0.05)
+    raise AssertionError("no presence push")
 
 
 def test_presence_follows_joins_and_disconnects(app, session, api_as):
@@ -25,15 +37,16 @@ def test_presence_follows_joins_and_disconnects(app, session, api_as):
 
     reply = sock_a.emit("join", {"incident_id": inc.id}, callback=True)
     assert reply["users"] == [{"id": a.id, "name": "A 客服"}]
+    assert next_presence(sock_a, inc.id) == [a.id]
     sock_b.emit("join", {"incident_id": inc.id}, callback=True)
-    assert users_in(received(sock_a, "presence"), inc.id)[-1] == sorted([a.id, b.id])
+    assert next_presence(sock_a, inc.id) == sorted([a.id, b.id])
 
     api = api_as(a)
     body = api.get(f"/api/v1/incidents/{inc.id}/presence").get_json()
     assert body == {"incident_id": inc.id, "users": [{"id": a.id, "name": "A 客服"}, {"id": b.id, "name": "B 法务"}]}
 
     sock_b.disconnect()
-    assert users_in(received(sock_a, "presence"), inc.id)[-1] == [a.id]
+    assert next_presence(sock_a, inc.id) == [a.id]
     assert [u["id"] for u in api.get(f"/api/v1/incidents/{inc.id}/presence").get_json()["users"]] == [a.id]
 
 
@@ -96,3 +109,16 @@ def test_redis_store_expires_stale_entries():
     finally:
         for key in store.redis.scan_iter(store.prefix + ":*"):
             store.redis.delete(key)
+
+
+def test_a_burst_of_changes_is_pushed_once_per_incident():
+    pushed: list[int] = []
+    tasks: list = []
+    burst = Coalescer(pushed.append, start=lambda fn: tasks.append(fn), sleep=lambda _s: None)
+    for incident_id in (5, 5, 6, 5):
+        burst.mark(incident_id)
+    assert len(tasks) == 1  # one flush scheduled for the whole burst
+    tasks.pop()()
+    assert pushed == [5, 6]
+    burst.mark(5)  # after a flush, the next change schedules a new one
+    assert len(tasks) == 1
