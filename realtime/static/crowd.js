@@ -89,7 +89,7 @@
         el("div", { cls: "meta", text: fmt(T.covers, { n: r.covered_count }) + " · " +
           r.coverage.segments.join(", ") }), doc, hist]);
       if (canRepresent && r.status === "active") {
-        var file = el("input", { type: "file", accept: "image/*,application/pdf", capture: "environment", "data-rep": r.id, cls: "rep-file" });
+        var file = el("input", { type: "file", accept: "image/*,application/pdf", "data-rep": r.id, cls: "rep-file" });
         var reason = el("input", { placeholder: T.reason_required, cls: "rep-reason" });
         var sel = el("select", { cls: "rep-new" }, claimantOptions());
         div.appendChild(el("div", { cls: "crowd-form" }, [el("label", { text: T.upload_mandate }, [file]), reason, sel,
