@@ -91,3 +91,16 @@ def register(main: click.Group) -> None:
     from concord.cli import instance
     if ensure_demo_certificate not in instance.INIT_HOOKS:
         instance.INIT_HOOKS.append(ensure_demo_certificate)
+    from concord.cli import demo
+    if _demo_hook not in demo.DEMO_HOOKS:
+        demo.DEMO_HOOKS.append(_demo_hook)  # after the crowd and demands hooks: uses their claimants
+
+
+def _demo_hook(session, inc, users) -> None:  # type: ignore[no-untyped-def]
+    from exports.demo import load_demo_agreements
+    from incident.settings import load_settings
+    try:
+        org = load_settings().org_name
+    except FileNotFoundError:
+        org = ""
+    load_demo_agreements(session, inc, users, org)

@@ -169,6 +169,16 @@ def sealed_pdf(agreement_id: int):  # type: ignore[no-untyped-def]
     return _pdf(pdf, f"{ag.ref}.pdf", inline=request.args.get("download") != "1")
 
 
+@bp.get("/incidents/<int:incident_id>/report.pdf")
+def incident_report(incident_id: int):  # type: ignore[no-untyped-def]
+    """The incident report (intake, triage, the whole timeline and the chain's head hash) as PDF."""
+    from exports.report import incident_report as build
+    from flask_babel import get_locale
+    pdf = build(db(), actor=actor(), incident_id=incident_id, locale=str(get_locale() or "zh_CN"),
+                tz=_settings().timezone)
+    return _pdf(pdf, f"incident-{incident_id}-report.pdf")
+
+
 @bp.get("/agreement-templates")
 def list_templates():  # type: ignore[no-untyped-def]
     """Every version of the agreement templates (seeding the defaults on first use)."""

@@ -93,3 +93,18 @@ def test_agreement_page_and_section_render(app, api_as, session, world):
     assert inc_page.status_code == 200 and ag["ref"] in inc_page.get_data(as_text=True)
     prev = cs.get(f"/api/v1/agreements/{ag['id']}/preview.pdf")
     assert prev.status_code == 200 and prev.get_data().startswith(b"%PDF")
+
+
+def test_incident_report_pdf_lists_the_timeline(app, api_as, session, world, tmp_path):
+    from tests.agreements.pdfkit import pdftotext
+    cs = api_as(world["cs"])
+    cs.post(f"/api/v1/incidents/{world['inc'].id}/agreements", json={"claimant_id": world["claimant"].id,
+                                                                     "items": ITEMS})
+    r = cs.get(f"/api/v1/incidents/{world['inc'].id}/report.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(r.get_data())
+    text = pdftotext(path)
+    session.refresh(world["inc"])
+    assert "事件报告" in text and "协议已起草" in text and world["inc"].head_hash[:16] in text.replace("\n", "")
+    assert cs.get("/api/v1/incidents/999999/report.pdf").status_code == 404
