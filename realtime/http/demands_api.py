@@ -169,8 +169,16 @@ register_body("demands_api.set_ceiling", {"type": "object", "required": ["demand
     "demand_type": {"enum": ["*", *[t.value for t in DemandType]]}, "amount": MONEY, "note": {"type": "string"}}})
 
 
+SECTION_ROWS = 100  # per template on the page; the API lists every item
+
+
 def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict[str, Any]:
-    return _overview(session, inc.id)
+    data = _overview(session, inc.id)
+    by_template: dict[int, list[dict[str, Any]]] = {}
+    for it in data["items"]:
+        by_template.setdefault(it["template_id"], []).append(it)
+    data["by_template"] = {tid: {"rows": rows[:SECTION_ROWS], "total": len(rows)} for tid, rows in by_template.items()}
+    return data
 
 
 @bp.get("/incidents/<int:incident_id>/sections/demands")
