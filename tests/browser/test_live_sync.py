@@ -23,6 +23,12 @@ def add_note(page, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def service_user_id(live_sessions) -> int:  # type: ignore[no-untyped-def]
+    with live_sessions() as s:
+        return s.scalar(select(User.id).where(User.username == "service"))
+
+
+@pytest.fixture
 def demo_incident(live_sessions) -> int:  # type: ignore[no-untyped-def]
     """The demo incident, with the demo 'service' user on the customer-service seat."""
     with live_sessions() as s:
@@ -35,7 +41,8 @@ def demo_incident(live_sessions) -> int:  # type: ignore[no-untyped-def]
         return inc.id
 
 
-def test_two_members_stay_in_sync_and_a_cut_socket_catches_up_once(new_page, live_server, demo_incident):
+def test_two_members_stay_in_sync_and_a_cut_socket_catches_up_once(new_page, live_server, demo_incident,
+                                                                   service_user_id):
     url = f"{live_server.url}/incidents/{demo_incident}"
     leader, service = new_page("leader"), new_page("service", phone=True)
     leader.goto(url)
@@ -45,6 +52,8 @@ def test_two_members_stay_in_sync_and_a_cut_socket_catches_up_once(new_page, liv
     # presence: each sees the other on the board
     leader.wait_for_selector("#presence li:has-text('李敏（客服）')")
     service.wait_for_selector("#presence li:has-text('王建国（组长）')")
+    seat = f"[data-user-id='{service_user_id}']"  # the seat holder in the task-group section
+    leader.wait_for_selector(f"{seat}.online", state="attached")
 
     start = service.evaluate("window.Concord.lastSeq()")
     add_note(leader, "工程部已派两名维修工到3号楼")
@@ -55,6 +64,7 @@ def test_two_members_stay_in_sync_and_a_cut_socket_catches_up_once(new_page, liv
     service.evaluate("window.Concord.socket.disconnect()")
     service.wait_for_selector("#live-state.off")
     leader.wait_for_selector("#presence li:has-text('李敏（客服）')", state="detached")
+    assert leader.locator(f"{seat}.online").count() == 0 and leader.locator(seat).count() >= 1
     for n in range(3):
         add_note(leader, f"断线期间的进展 {n}")
     leader.wait_for_function(f"() => window.Concord.lastSeq() === {start + 4}")
