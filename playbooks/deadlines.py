@@ -1,7 +1,7 @@
 """Absolute deadlines of checklist items: computed from their anchor, recomputed when it happens again."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,8 @@ from playbooks.models import ChecklistItem, ItemKind, ItemStatus
 from playbooks.spec import Step
 from playbooks.timing import due_after
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+SAME = timedelta(seconds=1)
+ONCE = ("incident.opened",)  # anchors that cannot happen again
 
 
 def set_due(item: ChecklistItem, step: Step, anchor_at: datetime) -> None:
@@ -52,7 +53,8 @@ def resync(session: Session, now: datetime) -> dict[int, list[ChecklistItem]]:
     latest = (select(Event.incident_id, Event.type, func.max(Event.at).label("at"))
               .where(Event.type.in_(select(ChecklistItem.anchor).where(
                   ChecklistItem.status == ItemStatus.PENDING.value, ChecklistItem.kind == ItemKind.STEP.value,
-                  ChecklistItem.anchor.not_like("step:%")).distinct()))
+                  ChecklistItem.anchor.not_like("step:%"), ChecklistItem.anchor.not_like("round:%"),
+                  ChecklistItem.anchor.not_in(ONCE)).distinct()))
               .group_by(Event.incident_id, Event.type).subquery())
     rows = session.execute(
         select(ChecklistItem, latest.c.at)
@@ -62,10 +64,12 @@ def resync(session: Session, now: datetime) -> dict[int, list[ChecklistItem]]:
                or_(ChecklistItem.anchor_at.is_(None), latest.c.at > ChecklistItem.anchor_at))
         .with_for_update(of=ChecklistItem)).all()
     for item, at in rows:
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
         step = step_of(item)
-        if step is None or step.offset is None:
+        # The same happening seen twice (formed_at vs its event's time) differs by microseconds.
+        if step is None or step.offset is None or (item.anchor_at and at - item.anchor_at < SAME):
             continue
-        set_due(item, step, at if at.tzinfo else at.replace(tzinfo=timezone.utc))
+        set_due(item, step, at)
         changed.setdefault(item.incident_id, []).append(item)
     met = session.execute(
         select(ChecklistItem, Incident.formed_at).join(Incident, Incident.id == ChecklistItem.incident_id)

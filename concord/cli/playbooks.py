@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+import playbooks  # noqa: F401  -- registers the open-incident hook for `concord demo` and other commands
 from concord.cli.context import settings
 
 
@@ -58,6 +59,7 @@ def scheduler_cmd(ctx: click.Context, poll: float, lease_ttl: float) -> None:
     from playbooks.scheduler.runner import Runner
     from realtime import publisher
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per wake-up is noise
     s = settings(ctx)
     config.configure(s)
     engine = make_engine(s.database_url)  # `concord init`/`serve` migrate; this process only reads and fires

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from incident import service, timeline
 from incident.actor import SYSTEM
-from incident.errors import DomainError
+from incident.enums import Grade, IncidentStatus
 from incident.models import Incident
 from incident.taskgroup.models import SeatAssignment
 from playbooks import config
@@ -95,10 +95,10 @@ def overdue(session: Session, inc: Incident, item: ChecklistItem) -> None:
 
 def _escalate(session: Session, inc: Incident, item: ChecklistItem, title: dict[str, str], leaders: list[int]) -> None:
     reason = f"{title.get('zh_CN', '')} / {title.get('en', item.step)} — overdue ({item.playbook}.{item.step})"
-    try:
-        with session.begin_nested():
-            service.escalate(session, actor=SYSTEM, incident_id=inc.id, reason=reason)
-    except DomainError:
-        return  # already at grade A or closed: the overdue event above says what happened
+    # Checked here rather than caught: a failed SAVEPOINT would make the timeline bus drop every
+    # event staged in this transaction (after_rollback), so escalate() must not be allowed to fail.
+    if inc.grade == Grade.A.value or inc.status == IncidentStatus.CLOSED.value:
+        return  # already at the top or closed: the overdue event above says what happened
+    service.escalate(session, actor=SYSTEM, incident_id=inc.id, reason=reason)
     inbox.notify(session, leaders, incident=inc, kind="escalation", message=M.ESCALATED,
                  params={"step": title, "grade": inc.grade})

@@ -51,14 +51,15 @@ def _claim(session: Session, item_id: int, claimed_col: str, now: datetime, hold
 _STAGE_KEYS = ("concord.pending_events", "concord.pending_toasts")  # timeline bus, live toasts
 
 
-def _staged(session: Session) -> dict[str, int]:
-    return {k: len(session.info.get(k, [])) for k in _STAGE_KEYS}
+def _staged(session: Session) -> dict[str, list]:  # type: ignore[type-arg]
+    return {k: list(session.info.get(k, [])) for k in _STAGE_KEYS}
 
 
-def _unstage(session: Session, staged: dict[str, int]) -> None:
-    for k, n in staged.items():
-        if k in session.info:
-            del session.info[k][n:]
+def _unstage(session: Session, staged: dict[str, list]) -> None:  # type: ignore[type-arg]
+    """Put back what was staged before the failed item: a SAVEPOINT rollback fires after_rollback,
+    which makes the bus (and the toasts) drop everything staged in the session so far."""
+    for k, items in staged.items():
+        session.info[k] = items
 
 
 def _run(factory: Callable[[], Session], kind: str, holder: str, now: datetime) -> int:
@@ -79,7 +80,7 @@ def _run(factory: Callable[[], Session], kind: str, holder: str, now: datetime) 
                         (actions.overdue if kind == "fired_at" else actions.remind)(s, inc, item)
                         done += 1
                 except Exception:
-                    _unstage(s, staged)  # what the rolled-back savepoint wrote must not be published
+                    _unstage(s, staged)  # earlier items stay published; the failed one's are gone
                     log.exception("firing checklist item %s failed; retried next tick", item_id)
                     skip.add(item_id)
         if len(ids) < BATCH:
@@ -108,7 +109,7 @@ def run_due(factory: Callable[[], Session], holder: str = "inline", now: datetim
 
 def next_wake(factory: Callable[[], Session]) -> datetime | None:
     """The earliest pending deadline or reminder, to wake up exactly then."""
-    with unit_of_work(factory) as s:
+    with factory() as s:  # a read: no write lock needed
         due = s.scalar(select(func.min(ChecklistItem.due_at)).where(
             ChecklistItem.status == PENDING, ChecklistItem.fired_at.is_(None)))
         rem = s.scalar(select(func.min(ChecklistItem.remind_at)).where(
