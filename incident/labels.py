@@ -84,6 +84,20 @@ LABELS: dict[str, dict[str, str]] = {
               "agreement.batch_progress": "agreement batch progress",
               "agreement.batch_finished": "agreement batch finished",
               },
+    # Request fields, for error messages in the user's language.
+    "field": {"core_demand": "core demand", "headcount": "headcount", "scope_text": "scope",
+              "channel": "channel", "complaint_object": "object of the complaint", "contacts": "contacts",
+              "contacts.name": "contact name", "contacts.phone": "contact phone",
+              "circumstances": "special circumstances", "occurred_at": "time of the events",
+              "emotion": "emotional state", "demand_type": "type of demand", "anonymous": "anonymous",
+              "title": "title", "place": "place", "complainant_name": "complainant name",
+              "prior_contact": "already went to", "safety_issue": "safety issue",
+              "demands_consistent": "demands the same", "notes": "notes", "text": "text",
+              "reason": "reason", "status": "status", "version": "version", "username": "username",
+              "password": "password", "role": "role", "term": "term", "category": "category",
+              "weight": "weight", "confirmed_by": "confirmed by", "csrf_token": "security token",
+              "body": "request body", "after": "after", "display_name": "display name", "phone": "phone",
+              "id_number": "ID number", "name": "name"},
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
 }
 
@@ -104,3 +118,13 @@ def reason_text(_: Callable[..., str], reason: dict[str, object]) -> str:
         return _(template, **params) if "%(" in template else _(template)
     except (KeyError, ValueError):
         return _(template)
+
+
+def field_label(_: Callable[..., str], field: str | None) -> str | None:
+    """The translated name of a request field ("contacts[0].phone" → contact phone)."""
+    if not field:
+        return field
+    import re
+    key = re.sub(r"\[\d+\]", "", field)
+    known = LABELS["field"].get(key) or LABELS["field"].get(key.rsplit(".", 1)[-1])
+    return _(known) if known else field
