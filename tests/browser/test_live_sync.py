@@ -100,3 +100,27 @@ def test_the_board_resyncs_when_the_tab_wakes_up(new_page, live_server, live_ses
     page.wait_for_function(f"() => window.Concord.lastSeq() === {start + 1}")
     assert page.locator(f"#timeline li[data-seq='{start + 1}']").count() == 1
     page.wait_for_selector("#live-state.on")  # and the socket is back
+
+
+def test_a_gap_in_pushed_events_is_filled_over_http(new_page, live_server, demo_incident):
+    """An event that arrives before its predecessor waits; the missing one is fetched, both applied once."""
+    url = f"{live_server.url}/incidents/{demo_incident}"
+    page, writer = new_page("service"), new_page("leader")
+    page.goto(url)
+    page.wait_for_selector("#live-state.on")
+    page.evaluate("window.Concord.socket.disconnect()")  # the page stays offline throughout
+    start = page.evaluate("window.Concord.lastSeq()")
+    writer.goto(url)
+    add_note(writer, "第一条")
+    add_note(writer, "第二条")
+    writer.wait_for_function(f"() => window.Concord.lastSeq() === {start + 2}")
+    # deliver only the second event, as a push whose predecessor was lost
+    page.evaluate("""async (after) => {
+        const r = await window.Concord.api('GET', `/api/v1/incidents/${window.Concord.incidentId}/events?after=${after}`);
+        window.Concord.socket.listeners('timeline').forEach(fn => fn(r.events[0]));
+    }""", start + 1)
+    page.wait_for_function(f"() => window.Concord.lastSeq() === {start + 2}")
+    assert page.evaluate("window.Concord.socket.connected") is False
+    shown = seqs(page)
+    assert shown.count(start + 1) == 1 and shown.count(start + 2) == 1
+    assert shown.index(start + 2) < shown.index(start + 1)  # newest first, in order
