@@ -68,8 +68,16 @@
       total > rows.length ? fmt(T.more, { shown: rows.length, total: total }) : "";
   }
 
+  var repsStale = false;
   function renderReps() {
     var box = document.getElementById("crowd-reps");
+    // Someone typing a reason or choosing a file must not lose it to a live refresh: wait for blur.
+    var a = document.activeElement;
+    if (a && box.contains(a) && a.tagName === "INPUT" && a.type === "text" && a.value) {
+      repsStale = true;
+      return;
+    }
+    repsStale = false;
     box.textContent = "";
     var shown = view.representatives.filter(function (r) { return r.status === "active"; })
       .concat(view.representatives.filter(function (r) { return r.status !== "active"; }));
@@ -99,6 +107,10 @@
       box.appendChild(div);
     });
   }
+
+  document.getElementById("crowd-reps").addEventListener("focusout", function () {
+    setTimeout(function () { if (repsStale) renderReps(); }, 0);
+  });
 
   function claimantOptions() {
     return view.claimants.filter(function (c) { return c.status === "active"; }).map(function (c) {

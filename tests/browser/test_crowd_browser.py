@@ -31,13 +31,16 @@ def _demo_incident(live_sessions) -> int:
 def test_claimant_added_on_a_phone_appears_on_another_board(new_page, live_server, live_sessions):
     incident_id = _demo_incident(live_sessions)
     url = f"{live_server.url}/incidents/{incident_id}"
+    errors: list[str] = []
     board = new_page("service")
+    board.on("pageerror", lambda e: errors.append(str(e)))
     board.goto(url)
     board.wait_for_selector("#crowd-table tbody tr")
     board.wait_for_selector("#live-state.on")
     before = board.locator("#crowd-table tbody tr").count()
 
     phone = new_page("leader", phone=True)
+    phone.on("pageerror", lambda e: errors.append(str(e)))
     phone.goto(url)
     phone.wait_for_selector("#live-state.on")
     form = phone.locator("#crowd-add")
@@ -60,3 +63,4 @@ def test_claimant_added_on_a_phone_appears_on_another_board(new_page, live_serve
     assert name in board.locator("#timeline").inner_text()  # the timeline event arrived live too
     # the phone's own form was cleared for the next household
     assert phone.locator("#crowd-add input[name=name]").input_value() == ""
+    assert errors == []
