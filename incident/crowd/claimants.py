@@ -202,3 +202,8 @@ def settle(session: Session, *, actor: Actor, inc: Incident, claimant_ids: list[
     change = sync_headcount(session, inc)
     regrade_after(session, inc, actor, change, cause)
     return change
+
+
+def registry_exists(session: Session, incident_id: int) -> bool:
+    """True once the incident has any claimant row: from then on the registry owns the headcount."""
+    return session.scalar(select(Claimant.id).where(Claimant.incident_id == incident_id).limit(1)) is not None

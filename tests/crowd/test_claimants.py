@@ -134,3 +134,12 @@ def test_settle_recounts_the_headcount(session, api_as):
         {"from": 3, "to": 1}
     session.commit()
     assert api.get(f"/api/v1/incidents/{inc.id}/crowd").get_json()["counts"]["settled"] == 2
+
+
+def test_registry_exists_once_a_claimant_is_added(session, api_as):
+    from incident.crowd.claimants import registry_exists
+    inc, leader = crowd_incident(session)
+    assert not registry_exists(session, inc.id)
+    api_as(leader).post(P.format(inc.id), {"name": "甲", "unit": "3-1-1201", "phone": "13812345678"})
+    session.rollback()
+    assert registry_exists(session, inc.id)
