@@ -19,11 +19,23 @@ from playbooks.spec import OverdueAction
 from playbooks.views import FORMATION_TITLE
 
 
+_SEATS = "concord.seat_cache"
+
+
 def holders(session: Session, incident_id: int, seat: str) -> list[int]:
-    """Users currently on a seat of the incident."""
-    return list(session.scalars(select(SeatAssignment.user_id).where(
-        SeatAssignment.incident_id == incident_id, SeatAssignment.seat == seat,
-        SeatAssignment.released_at.is_(None))))
+    """Users currently on a seat of the incident (read once per incident and batch)."""
+    cache = session.info.setdefault(_SEATS, {})
+    if incident_id not in cache:
+        seats: dict[str, list[int]] = {}
+        for s, uid in session.execute(select(SeatAssignment.seat, SeatAssignment.user_id).where(
+                SeatAssignment.incident_id == incident_id, SeatAssignment.released_at.is_(None))):
+            seats.setdefault(s, []).append(uid)
+        cache[incident_id] = seats
+    return list(cache[incident_id].get(seat, []))
+
+
+def forget_seats(session: Session) -> None:
+    session.info.pop(_SEATS, None)
 
 
 def _payload(event: str, inc: Incident, item: ChecklistItem, title: dict[str, str], **extra: Any) -> dict[str, Any]:

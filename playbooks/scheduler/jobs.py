@@ -39,13 +39,18 @@ def _due_ids(session: Session, column, claimed, now: datetime, skip: set[int]) -
     return list(session.scalars(stmt))
 
 
-def _claim(session: Session, item_id: int, claimed_col: str, now: datetime, holder: str) -> bool:
+def _claim(session: Session, ids: list[int], claimed_col: str, now: datetime, holder: str) -> list[int]:
+    """Claim a batch with one conditional UPDATE; RETURNING says which rows this transaction got."""
     values = {claimed_col: now} | ({"fired_by": holder} if claimed_col == "fired_at" else {})
     col = getattr(ChecklistItem, claimed_col)
-    res = session.execute(update(ChecklistItem).where(
-        ChecklistItem.id == item_id, col.is_(None), ChecklistItem.status == PENDING).values(**values)
-        .execution_options(synchronize_session=False))
-    return res.rowcount == 1
+    return list(session.scalars(update(ChecklistItem).where(
+        ChecklistItem.id.in_(ids), col.is_(None), ChecklistItem.status == PENDING).values(**values)
+        .returning(ChecklistItem.id).execution_options(synchronize_session=False)))
+
+
+def _unclaim(session: Session, item_id: int, claimed_col: str) -> None:
+    session.execute(update(ChecklistItem).where(ChecklistItem.id == item_id)
+                    .values({claimed_col: None}).execution_options(synchronize_session=False))
 
 
 _STAGE_KEYS = ("concord.pending_events", "concord.pending_toasts")  # timeline bus, live toasts
@@ -65,24 +70,32 @@ def _unstage(session: Session, staged: dict[str, list]) -> None:  # type: ignore
 def _run(factory: Callable[[], Session], kind: str, holder: str, now: datetime) -> int:
     column, claimed = ((ChecklistItem.due_at, ChecklistItem.fired_at) if kind == "fired_at"
                        else (ChecklistItem.remind_at, ChecklistItem.reminded_at))
+    act = actions.overdue if kind == "fired_at" else actions.remind
     done, skip = 0, set()  # skip: items whose action raised, retried at the next tick, not in a loop
     while True:
         with unit_of_work(factory) as s:
             ids = _due_ids(s, column, claimed, now, skip)
-            for item_id in ids:
+            got = set(_claim(s, ids, kind, now, holder)) if ids else set()  # the rest: someone else's
+            items = {i.id: i for i in s.scalars(select(ChecklistItem).where(ChecklistItem.id.in_(got))
+                                                 .execution_options(populate_existing=True))}
+            incidents: dict[int, Incident] = {}
+            for item_id in (i for i in ids if i in got):
+                item = items[item_id]
                 staged = _staged(s)
                 try:
                     with s.begin_nested():
-                        if not _claim(s, item_id, kind, now, holder):
-                            continue  # someone else fired it
-                        item = s.get(ChecklistItem, item_id, populate_existing=True)
-                        inc = s.get(Incident, item.incident_id, with_for_update=True, populate_existing=True)
-                        (actions.overdue if kind == "fired_at" else actions.remind)(s, inc, item)
+                        inc = incidents.get(item.incident_id)
+                        if inc is None:
+                            inc = incidents[item.incident_id] = s.get(
+                                Incident, item.incident_id, with_for_update=True, populate_existing=True)
+                        act(s, inc, item)
                         done += 1
                 except Exception:
                     _unstage(s, staged)  # earlier items stay published; the failed one's are gone
+                    _unclaim(s, item_id, kind)  # not fired: it stays due
                     log.exception("firing checklist item %s failed; retried next tick", item_id)
                     skip.add(item_id)
+            actions.forget_seats(s)
         if len(ids) < BATCH:
             return done
 

@@ -127,3 +127,32 @@ def test_lease_has_one_holder_until_it_expires(session_factory, frozen):
     assert not lease.hold(session_factory, "a", ttl=10)
     lease.release(session_factory, "b")
     assert lease.hold(session_factory, "a", ttl=10)
+
+
+def test_an_item_whose_action_fails_stays_due_and_the_others_are_still_published(
+        session, session_factory, crew, frozen, monkeypatch):
+    from incident.timeline import bus
+    from playbooks.scheduler import actions
+    inc = crew["incident"]
+    frozen.advance(minutes=31)  # first_contact, readback and the formation clock are overdue
+    real = actions.overdue
+    published: list[str] = []
+    unsubscribe = bus.subscribe(lambda ev: published.append(ev["payload"].get("step", ev["type"])))
+
+    def broken(s, incident, it):  # type: ignore[no-untyped-def]
+        real(s, incident, it)
+        if it.step == "readback":
+            raise RuntimeError("mail server on fire")
+    monkeypatch.setattr(actions, "overdue", broken)
+    try:
+        jobs.run_due(session_factory)
+    finally:
+        unsubscribe()
+    assert "first_contact" in published and "readback" not in published
+    readback = item(session, inc.id, "readback")
+    assert readback.fired_at is None  # not fired: retried at the next pass
+    assert [e.payload["step"] for e in events(session, inc.id, "playbook.step_overdue")] == ["first_contact"]
+    monkeypatch.setattr(actions, "overdue", real)
+    jobs.run_due(session_factory)
+    assert sorted(e.payload["step"] for e in events(session, inc.id, "playbook.step_overdue")) == [
+        "first_contact", "readback"]
