@@ -69,6 +69,13 @@ def embedded_content_hash(pdf: bytes) -> str:
     return str(info.get_object().get("/Keywords", "")) if info is not None else ""
 
 
+def carries_content_hash(pdf: bytes, content_sha256: str) -> bool:
+    """Fast check that the rendered file's metadata carries this content hash (the Info dictionary
+    is written uncompressed; text drawn on pages is glyph-encoded, so it cannot fake this)."""
+    return f"/Keywords ({content_sha256})".encode("ascii") in pdf or \
+        embedded_content_hash(pdf) == content_sha256
+
+
 def sealer_for(settings: Settings) -> Sealer:
     """The organisation's sealer (key kept loaded per process), or a conflict if none is configured."""
     if not settings.signing_p12:
@@ -100,7 +107,7 @@ def seal(session: Session, *, actor: Actor, agreement_id: Any, sealer: Sealer, p
     head = inc.head_hash
     inp = render_input(session, ag, head_hash=head, public_url=public_url)
     pdf = render(inp)
-    if embedded_content_hash(pdf) != inp.content_sha256 or terms_hash(inp.terms) != ag.approved_hash:
+    if not carries_content_hash(pdf, inp.content_sha256) or terms_hash(inp.terms) != ag.approved_hash:
         raise Conflict("the rendered document does not carry the approved terms", field="terms")
     sealed = sealer.seal(pdf, f"Concord-{ag.ref}")
     att = attachments.store(session, actor=actor, incident_id=inc.id, filename=f"{ag.ref}.pdf",
