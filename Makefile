@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 HOST ?= 127.0.0.1
 INSTANCE ?= instance
-APT_PACKAGES := chromium poppler-utils fonts-wqy-microhei
 PYTEST_ARGS ?=
 
 .PHONY: deps system-deps python-deps js-deps run test bench clean
@@ -13,12 +12,13 @@ PYTEST_ARGS ?=
 deps: system-deps python-deps js-deps
 
 # Chromium (browser tests), poppler (pdfsig/pdftotext in tests), WenQuanYi Micro Hei (TrueType CJK
-# font that ReportLab can embed in agreements).
+# font that ReportLab can embed in agreements), Hanazono (rare CJK Extension A/B characters in names).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
+	fc-list 2>/dev/null | grep -qi hanazono || missing="$$missing fonts-hanazono"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

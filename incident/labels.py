@@ -97,7 +97,11 @@ LABELS: dict[str, dict[str, str]] = {
               "password": "password", "role": "role", "term": "term", "category": "category",
               "weight": "weight", "confirmed_by": "confirmed by", "csrf_token": "security token",
               "body": "request body", "after": "after", "display_name": "display name", "phone": "phone",
-              "id_number": "ID number", "name": "name"},
+              "id_number": "ID number", "name": "name",
+              # crowd
+              "unit": "unit or order number", "segment": "segment", "file": "file", "mode": "import mode",
+              "mandate": "mandate", "claimant_id": "claimant", "claimant_ids": "claimants",
+              "segments": "segments", "representative_id": "representative", "field": "field"},
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
 }
 

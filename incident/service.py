@@ -173,6 +173,11 @@ def update_intake(session: Session, *, actor: Actor, incident_id: int, data: dic
     _ensure_open(inc)
     check_version(inc, expected_version)
     changes = parse_changes(data)
+    if "headcount" in changes:
+        from incident.crowd.claimants import registry_exists  # the crowd builds on this module
+        if registry_exists(session, inc.id):
+            raise Conflict("the headcount follows the claimant registry; add or withdraw claimants instead",
+                           field="headcount")
     diff = {}
     for key, value in changes.items():
         old = getattr(inc, key)

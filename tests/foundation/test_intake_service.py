@@ -142,3 +142,15 @@ def test_failed_open_stores_nothing(session):
         make_incident(session, user, headcount=-1)
     session.rollback()
     assert session.scalar(select(func.count(Incident.id))) == 0
+
+
+def test_headcount_follows_the_registry_once_it_exists(session):
+    from incident.crowd.models import Claimant
+    user = make_user(session, "manager")
+    inc = make_incident(session, user, headcount=3)
+    session.add(Claimant(incident_id=inc.id, name="赵一", joined_at=clock.now()))
+    session.flush()
+    with pytest.raises(Conflict) as err:
+        service.update_intake(session, actor=user.actor, incident_id=inc.id, data={"headcount": 50},
+                              expected_version=inc.version)
+    assert err.value.field == "headcount"
