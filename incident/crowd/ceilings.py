@@ -27,17 +27,19 @@ def ceiling_dict(c: ComplianceCeiling) -> dict[str, Any]:
             "set_at": c.set_at.isoformat()}
 
 
-def applicable(session: Session, incident_id: int, demand_type: str) -> ComplianceCeiling | None:
-    """The tightest ceiling that binds an offer of this type, if any."""
-    found = [c for t, c in ceilings(session, incident_id).items() if t in (demand_type, ANY_TYPE)]
+def binding(caps: dict[str, ComplianceCeiling], demand_type: str) -> ComplianceCeiling | None:
+    """The tightest of the ceilings that bind an offer of this type, if any."""
+    found = [c for t, c in caps.items() if t in (demand_type, ANY_TYPE)]
     return min(found, key=lambda c: Decimal(c.amount), default=None)
 
 
-def check_offer(session: Session, incident_id: int, demand_type: str, amount: str | None) -> None:
+
+def check_offer(session: Session, incident_id: int, demand_type: str, amount: str | None,
+                caps: dict[str, ComplianceCeiling] | None = None) -> None:
     """Refuse an offer above the compliance ceiling, naming the ceiling and its amount."""
     if amount is None:
         return
-    c = applicable(session, incident_id, demand_type)
+    c = binding(ceilings(session, incident_id) if caps is None else caps, demand_type)
     if c is not None and Decimal(amount) > Decimal(c.amount):
         scope = "every demand type" if c.demand_type == ANY_TYPE else c.demand_type
         raise ValidationError(

@@ -101,8 +101,31 @@ def _bucket() -> dict[str, Any]:
             "offered_total": Decimal(0), "accepted_total": Decimal(0), "max_offer": None}
 
 
+def _add(b: dict[str, Any], it: DemandItem) -> None:
+    cur, acc = it.current_offer, it.accepted_offer
+    b["items"] += 1
+    b["by_status"][it.status] += 1
+    if cur is not None and cur.amount:
+        b["offered_total"] += Decimal(cur.amount)
+        if b["max_offer"] is None or Decimal(cur.amount) > Decimal(b["max_offer"]):
+            b["max_offer"] = cur.amount
+    if it.status in AGREED:
+        b["accepted"] += 1
+        if acc is not None and acc.amount:
+            b["accepted_total"] += Decimal(acc.amount)
+
+
+def _finish(b: dict[str, Any]) -> dict[str, Any]:
+    b["offered_total"] = str(b["offered_total"].quantize(Decimal("0.01")))
+    b["accepted_total"] = str(b["accepted_total"].quantize(Decimal("0.01")))
+    return b
+
+
 def group_view(session: Session, incident_id: int) -> dict[str, Any]:
-    """Totals by type, status and segment: accepted count, amount offered vs the ceiling."""
+    """Totals by type, status and segment: accepted count, amount offered vs the ceiling.
+
+    Amounts are only ever summed within one type, so 补偿 and 赔偿 never mix (segments hold per-type sums).
+    """
     by_type: dict[str, Any] = {}
     by_segment: dict[str, Any] = {}
     by_status = {s.value: 0 for s in ItemStatus}
@@ -111,26 +134,18 @@ def group_view(session: Session, incident_id: int) -> dict[str, Any]:
         .where(DemandItem.incident_id == incident_id))
     for it, segment in rows:
         by_status[it.status] += 1
-        cur, acc = it.current_offer, it.accepted_offer
-        for b in (by_type.setdefault(it.type, _bucket()), by_segment.setdefault(segment or "", _bucket())):
-            b["items"] += 1
-            b["by_status"][it.status] += 1
-            if cur is not None and cur.amount:
-                b["offered_total"] += Decimal(cur.amount)
-                if b["max_offer"] is None or Decimal(cur.amount) > Decimal(b["max_offer"]):
-                    b["max_offer"] = cur.amount
-            if it.status in AGREED:
-                b["accepted"] += 1
-                if acc is not None and acc.amount:
-                    b["accepted_total"] += Decimal(acc.amount)
+        _add(by_type.setdefault(it.type, _bucket()), it)
+        seg = by_segment.setdefault(segment or "", {"items": 0, "accepted": 0, "by_type": {}})
+        seg["items"] += 1
+        seg["accepted"] += it.status in AGREED
+        _add(seg["by_type"].setdefault(it.type, _bucket()), it)
     caps = ceilings.ceilings(session, incident_id)
     for dtype, b in by_type.items():
-        c = ceilings.applicable(session, incident_id, dtype)
-        b["kind"] = money_kind(dtype)
-        b["ceiling"] = c.amount if c else None
-        b["ceiling_type"] = c.demand_type if c else None
-    for b in (*by_type.values(), *by_segment.values()):
-        b["offered_total"] = str(b["offered_total"].quantize(Decimal("0.01")))
-        b["accepted_total"] = str(b["accepted_total"].quantize(Decimal("0.01")))
+        c = ceilings.binding(caps, dtype)
+        _finish(b).update(kind=money_kind(dtype), ceiling=c.amount if c else None,
+                          ceiling_type=c.demand_type if c else None)
+    for seg in by_segment.values():
+        for b in seg["by_type"].values():
+            _finish(b)
     return {"by_type": by_type, "by_status": by_status, "by_segment": by_segment,
             "ceilings": [ceilings.ceiling_dict(c) for c in caps.values()]}

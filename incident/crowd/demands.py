@@ -158,13 +158,13 @@ def _move(it: DemandItem, action: str) -> str:
 
 
 def _make_offer(session: Session, actor: Actor, inc: Incident, it: DemandItem, amount: str | None,
-                remedy: str) -> DemandOffer:
+                remedy: str, caps: dict[str, Any] | None = None) -> DemandOffer:
     if it.type == DemandType.INDEMNITY.value and it.indemnity_approved_at is None:
         raise Conflict(f"indemnity (赔偿) item #{it.id} needs the legal seat's approval before it is offered",
                        field="indemnity_approval", item_id=it.id)
     amount = amount if amount is not None else it.amount
     remedy = remedy or it.remedy
-    ceilings.check_offer(session, inc.id, it.type, amount)
+    ceilings.check_offer(session, inc.id, it.type, amount, caps)
     before = _move(it, "offer")
     offer = DemandOffer(step=len(it.offers) + 1, remedy=remedy, amount=amount, offered_at=clock.now(),
                         offered_by_id=actor.user_id, offered_by_name=actor.name,
@@ -203,7 +203,8 @@ def offer_template(session: Session, *, actor: Actor, incident_id: int, template
         .order_by(DemandItem.id)))
     if not items:
         raise Conflict("no open or rejected items to offer in this template", field="template_id")
-    offers = [_make_offer(session, actor, inc, it, amount, remedy) for it in items]
+    caps = ceilings.ceilings(session, inc.id)
+    offers = [_make_offer(session, actor, inc, it, amount, remedy, caps) for it in items]
     session.flush()
     timeline.record(session, inc, "demand.offered", actor, {
         "template_id": t.id, "item_ids": [it.id for it in items], "type": t.type,

@@ -82,7 +82,8 @@ def test_demand_api_flow_and_refusals(session, api_as):
     assert acc["items"][0]["amount"] == "150.00" and acc["items"][0]["kind"] == "compensation"
     summary = api.get(base + "/summary").get_json()
     assert summary["by_type"]["compensation"]["accepted"] == 1
-    assert summary["by_segment"]["3号楼"]["accepted_total"] == "150.00"
+    assert summary["by_segment"]["3号楼"]["by_type"]["compensation"]["accepted_total"] == "150.00"
+    assert summary["by_segment"]["3号楼"]["accepted"] == 1 and summary["by_segment"]["4号楼"]["accepted"] == 0
     detail = api.get(url).get_json()
     assert [h["action"] for h in detail["history"]] == ["created", "offered", "accepted"]
     html = api.get(f"/incidents/{inc.id}/sections/demands").get_data(as_text=True)
