@@ -91,7 +91,7 @@ def get_draw(session: Session, incident_id: int, draw_id: Any) -> SampleDraw:
     return row
 
 
-def _member(session: Session, incident_id: int, draw_id: Any, member_id: Any) -> SampleMember:
+def get_member(session: Session, incident_id: int, draw_id: Any, member_id: Any) -> SampleMember:
     d = get_draw(session, incident_id, draw_id)
     for m in d.members:
         if m.id == member_id:
@@ -103,7 +103,7 @@ def record_outcome(session: Session, *, actor: Actor, incident_id: int, draw_id:
                    outcome: Any, note: Any = "", expected_version: int | None = None) -> SampleMember:
     """Record what verification found for one sampled claimant (confirmed/refuted/partly/unreachable)."""
     inc = service.load_for(session, actor, incident_id, Action.SAMPLE_RECORD)
-    m = _member(session, inc.id, draw_id, member_id)
+    m = get_member(session, inc.id, draw_id, member_id)
     valid = [o.value for o in Outcome if o is not Outcome.PENDING]
     if outcome not in valid:
         raise ValidationError("outcome must be one of " + ", ".join(valid), field="outcome")
@@ -126,7 +126,7 @@ def add_evidence(session: Session, *, actor: Actor, incident_id: int, draw_id: A
                  filename: str, content_type: str, data: bytes) -> SampleMember:
     """Attach an evidence file (photo, delivery proof, recording) to a sampled claimant."""
     inc = service.load_for(session, actor, incident_id, Action.SAMPLE_RECORD)
-    m = _member(session, inc.id, draw_id, member_id)
+    m = get_member(session, inc.id, draw_id, member_id)
     att = attachments.store(session, actor=actor, incident_id=inc.id, filename=filename,
                             content_type=content_type, data=data, purpose="evidence")
     m.attachment_ids = [*(m.attachment_ids or []), att.id]

@@ -4,12 +4,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from urllib.parse import quote
 
-from incident import service
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from incident import attachments, service
 from incident.crowd import samples, stats
 from incident.crowd.sample_verify import verify_draw
-from incident.errors import ValidationError
+from incident.errors import NotFound, ValidationError
 from incident.models import Incident
 from incident.permissions import Action, allowed
 from incident.taskgroup.queries import seats_of
@@ -92,6 +94,19 @@ def evidence(incident_id: int, draw_id: int, member_id: int):  # type: ignore[no
                              data=f.read())
     db().commit()
     return jsonify(m.to_dict()), 201
+
+
+@bp.get(API + "/<int:draw_id>/members/<int:member_id>/evidence/<int:attachment_id>")
+def evidence_file(incident_id: int, draw_id: int, member_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """Download one evidence file of a sampled claimant (checked against its stored hash)."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    member = samples.get_member(db(), inc.id, draw_id, member_id)
+    if attachment_id not in (member.attachment_ids or []):
+        raise NotFound("no such evidence file for this sampled claimant", field="attachment_id")
+    row, data = attachments.read(db(), attachment_id, inc.id)
+    return Response(data, mimetype=row.content_type,
+                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}",
+                             "X-Content-Type-Options": "nosniff"})
 
 
 @bp.get(API + "/size")

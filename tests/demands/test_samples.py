@@ -147,6 +147,13 @@ def test_api_draw_outcome_and_bad_input(session, crowd, api_as):
     bad = api.post(ev, data={"file": (BytesIO(b"MZ"), "x.exe", "application/x-msdownload")},
                    content_type="multipart/form-data")
     assert bad.status_code == 400 and bad.get_json()["field"] == "file"
+    up = api.post(ev, data={"file": (BytesIO(b"\x89PNG proof"), "签收单.png", "image/png")},
+                  content_type="multipart/form-data")
+    assert up.status_code == 201 and len(up.get_json()["attachment_ids"]) == 1
+    aid = up.get_json()["attachment_ids"][0]
+    got_file = api.get(f"{ev}/{aid}")
+    assert got_file.status_code == 200 and got_file.data == b"\x89PNG proof"
+    assert api.get(f"{ev}/{aid + 1000}").get_json()["field"] == "attachment_id"
     assert api.get(f"{base}/{d['id']}/verify").get_json()["exit_code"] == 0
     got = api.get(f"{base}/{d['id']}").get_json()
     assert got["stats"]["resolved"] == 1 and got["stats"]["hypergeometric"]["count"] >= 1
