@@ -105,3 +105,21 @@ def test_events_are_published_only_after_commit(session):
         assert len(seen) == 1
     finally:
         unsubscribe()
+
+
+def test_savepoint_rollback_drops_only_its_own_events(session):
+    from incident.timeline import bus
+    seen = []
+    unsubscribe = bus.subscribe(seen.append)
+    try:
+        user = make_user(session, "manager")
+        inc = make_incident(session, user)
+        sp = session.begin_nested()
+        service.add_note(session, actor=user.actor, incident_id=inc.id, text="作废的记录")
+        sp.rollback()
+        service.add_note(session, actor=user.actor, incident_id=inc.id, text="保留的记录")
+        session.commit()
+        assert [e["type"] for e in seen] == ["incident.opened", "note.added"]
+        assert seen[1]["payload"]["text"] == "保留的记录"
+    finally:
+        unsubscribe()

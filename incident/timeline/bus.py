@@ -21,13 +21,15 @@ def subscribe(fn: Subscriber) -> Callable[[], None]:
 
 def stage(session: Session, event_dict: dict[str, Any]) -> None:
     """Queue an event for publication when *session* commits."""
-    session.info.setdefault(_KEY, []).append(event_dict)
+    # Remember the innermost transaction, so that rolling back a SAVEPOINT drops only its events.
+    tx = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_KEY, []).append((tx, event_dict))
 
 
 @sa_event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
     pending = session.info.pop(_KEY, [])
-    for ev in pending:
+    for _tx, ev in pending:
         for fn in list(_subscribers):
             try:
                 fn(ev)
@@ -35,6 +37,21 @@ def _publish(session: Session) -> None:
                 log.exception("timeline subscriber failed")
 
 
-@sa_event.listens_for(Session, "after_rollback")
-def _discard(session: Session) -> None:
-    session.info.pop(_KEY, None)
+def _within(tx: Any, ancestor: Any) -> bool:
+    while tx is not None:
+        if tx is ancestor:
+            return True
+        tx = tx.parent
+    return False
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _discard(session: Session, previous_transaction: Any) -> None:
+    """Drop the events staged inside the transaction (or SAVEPOINT) that was rolled back."""
+    pending = session.info.get(_KEY)
+    if not pending:
+        return
+    if previous_transaction.nested:
+        session.info[_KEY] = [(tx, ev) for tx, ev in pending if not _within(tx, previous_transaction)]
+    elif previous_transaction.parent is None:
+        session.info.pop(_KEY, None)
