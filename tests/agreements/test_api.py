@@ -47,9 +47,9 @@ def test_review_sign_seal_download_verify_void(app, api_as, session, world, seal
     v = verify(data)
     assert v["verdict"] == "intact" and v["agreement"]["status"] == "void"
     assert v["agreement"]["void_reason"] == "业主反悔，重新协商"
-    # The public page gives the same verdict.
-    page = app.test_client().get(f"/verify?ref={ag['ref']}")
-    assert page.status_code == 200
+    # The verify page (QR target) shows the record's current status.
+    page = legal.client.get(f"/verify?ref={ag['ref']}")
+    assert page.status_code == 200 and "业主反悔" in page.get_data(as_text=True)
 
 
 def test_bad_input_is_a_4xx_naming_the_field_and_stores_nothing(app, api_as, session, world, seal_settings):
@@ -108,3 +108,15 @@ def test_incident_report_pdf_lists_the_timeline(app, api_as, session, world, tmp
     session.refresh(world["inc"])
     assert "事件报告" in text and "协议已起草" in text and world["inc"].head_hash[:16] in text.replace("\n", "")
     assert cs.get("/api/v1/incidents/999999/report.pdf").status_code in (403, 404)  # no existence leak
+
+
+def test_sealing_without_a_certificate_is_a_409_naming_the_setting(app, api_as, session, world):
+    cs, legal = api_as(world["cs"]), api_as(world["legal"])
+    ag = cs.post(f"/api/v1/incidents/{world['inc'].id}/agreements",
+                 json={"claimant_id": world["claimant"].id, "items": ITEMS}).get_json()
+    cs.post(f"/api/v1/agreements/{ag['id']}/submit", json={"version": 1})
+    legal.post(f"/api/v1/agreements/{ag['id']}/approve", json={"version": 1})
+    cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES})
+    r = legal.post(f"/api/v1/agreements/{ag['id']}/seal", json={"version": 1})
+    assert r.status_code == 409 and r.get_json()["field"] == "signing_p12"
+    assert legal.get(f"/api/v1/agreements/{ag['id']}").get_json()["status"] == "signed"
