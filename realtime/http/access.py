@@ -3,22 +3,30 @@
 `ENDPOINT_ACTIONS` maps a Flask endpoint ("blueprint.view") to the `Action` of
 incident.permissions it requires, or to `LOGGED_IN` when any logged-in user may call it.
 A before-request hook enforces it *before* the view runs (so a forbidden caller gets 403, never
-a 400 about its body); incident-level actions take the incident from the `incident_id` URL
-argument. Views still call the services, which check again (defence in depth).
+a 400 about its body). Incident-level actions take the incident from the `incident_id` URL
+argument, or from another id through `INCIDENT_RESOLVERS` (e.g. agreement_id → its incident);
+a missing incident or resource is left to the view, which answers 404 (as service.load_for does).
+`CUSTOM` marks the rare endpoint whose rule the matrix cannot express (the view enforces it).
+Views still call the services, which check again (defence in depth).
 Every route under /api/v1 must have an entry: tests/test_permissions_matrix.py fails otherwise,
 and it tests each entry against every role and seat. Add yours at your feature's marker.
 """
 from __future__ import annotations
 
-from flask import Flask, request
+from typing import Any, Callable
 
+from flask import Flask, request
+from sqlalchemy.orm import Session
+
+from incident.models import Incident
 from incident.permissions import ORG_ACTIONS, Action, require
 from realtime.auth import actor, current_user
 from realtime.dbsession import db
 
 LOGGED_IN = None  # any logged-in user; the login gate (realtime.auth) has already checked that
+CUSTOM = "custom"  # the view enforces a rule the matrix cannot express; say which in a comment
 
-ENDPOINT_ACTIONS: dict[str, Action | None] = {
+ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     # -- foundation
     "api.openapi": LOGGED_IN,
     "api.me": LOGGED_IN,
@@ -49,10 +57,92 @@ ENDPOINT_ACTIONS: dict[str, Action | None] = {
     "taskgroup.recording_file": Action.INCIDENT_VIEW,
     "taskgroup.section": Action.INCIDENT_VIEW,
     # -- realtime (issue 3)
+    "presence_api.incident_presence": Action.INCIDENT_VIEW,
     # -- crowd (issue 4)
+    "crowd.crowd": Action.INCIDENT_VIEW,
+    "crowd.list_claimants": Action.INCIDENT_VIEW,
+    "crowd.export_claimants": Action.INCIDENT_VIEW,
+    "crowd.add_claimant": Action.CLAIMANT_EDIT,
+    "crowd.update_claimant": Action.CLAIMANT_EDIT,
+    "crowd.withdraw_claimant": Action.CLAIMANT_EDIT,
+    "crowd.import_claimants": Action.CLAIMANT_EDIT,
+    "crowd.reveal_contact": Action.CONTACT_REVEAL,
+    "crowd.elect_representative": Action.REPRESENTATIVE_EDIT,
+    "crowd.attach_mandate": Action.REPRESENTATIVE_EDIT,
+    "crowd.replace_representative": Action.REPRESENTATIVE_EDIT,
+    "crowd.revoke_representative": Action.REPRESENTATIVE_EDIT,
+    "crowd.download_mandate": Action.INCIDENT_VIEW,
+    "crowd.mandate_covers": Action.INCIDENT_VIEW,
     # -- demands and samples (issue 4)
+    "demands_api.overview": Action.INCIDENT_VIEW,
+    "demands_api.summary": Action.INCIDENT_VIEW,
+    "demands_api.get_item": Action.INCIDENT_VIEW,
+    "demands_api.accepted": Action.INCIDENT_VIEW,
+    "demands_api.create_template": Action.DEMAND_EDIT,
+    "demands_api.override_item": Action.DEMAND_EDIT,
+    "demands_api.offer_template": Action.DEMAND_OFFER,
+    "demands_api.offer_item": Action.DEMAND_OFFER,
+    "demands_api.decide": Action.DEMAND_OFFER,
+    "demands_api.fulfil": Action.DEMAND_OFFER,
+    "demands_api.confirm": Action.DEMAND_OFFER,
+    "demands_api.approve_template": Action.INDEMNITY_APPROVE,
+    "demands_api.approve_item": Action.INDEMNITY_APPROVE,
+    "demands_api.set_ceiling": Action.CEILING_SET,
+    "samples_api.list_draws": Action.INCIDENT_VIEW,
+    "samples_api.get_draw": Action.INCIDENT_VIEW,
+    "samples_api.verify": Action.INCIDENT_VIEW,
+    "samples_api.sample_size": Action.INCIDENT_VIEW,
+    "samples_api.evidence_file": Action.INCIDENT_VIEW,
+    "samples_api.draw": Action.SAMPLE_DRAW,
+    "samples_api.outcome": Action.SAMPLE_RECORD,
+    "samples_api.evidence": Action.SAMPLE_RECORD,
     # -- playbooks (issue 5)
+    "playbooks.get_checklist": Action.INCIDENT_VIEW,
+    "playbooks.add_playbook": Action.PLAYBOOK_MANAGE,
+    "playbooks.drop_playbook": Action.PLAYBOOK_MANAGE,
+    "playbooks.tick": Action.STEP_TICK,  # the engine narrows it further: the step's seat or the leader
+    "playbooks.list_notifications": LOGGED_IN,  # one's own inbox
+    "playbooks.read_notification": LOGGED_IN,
+    "playbooks.read_all": LOGGED_IN,
     # -- agreements (issue 6)
+    "agreements.list_agreements": Action.INCIDENT_VIEW,
+    "agreements.get_agreement": Action.INCIDENT_VIEW,
+    "agreements.review": Action.INCIDENT_VIEW,
+    "agreements.preview": Action.INCIDENT_VIEW,
+    "agreements.sealed_pdf": Action.INCIDENT_VIEW,
+    "agreements.incident_report": Action.INCIDENT_VIEW,
+    "agreements.get_batch": Action.INCIDENT_VIEW,
+    "agreements.draft": Action.AGREEMENT_DRAFT,
+    "agreements.update": Action.AGREEMENT_DRAFT,
+    "agreements.submit": Action.AGREEMENT_DRAFT,
+    "agreements.start_batch": Action.AGREEMENT_DRAFT,  # kind "seal" is narrowed to legal by the service
+    "agreements.cancel_batch": Action.AGREEMENT_DRAFT,
+    "agreements.approve": Action.AGREEMENT_REVIEW,
+    "agreements.return_": Action.AGREEMENT_REVIEW,
+    "agreements.void": Action.AGREEMENT_REVIEW,
+    "agreements.sign": Action.AGREEMENT_SIGN,
+    "agreements.seal_one": Action.AGREEMENT_SEAL,
+    "agreements.list_templates": LOGGED_IN,
+    "agreements.edit_template": CUSTOM,  # admins, or whoever holds the legal seat on any incident
+    "agreements.verify_api": LOGGED_IN,
+}
+
+
+def _incident_of(module: str, model: str) -> Callable[[Session, Any], int | None]:
+    """Resolver for a resource with an incident_id column, imported lazily (features load late)."""
+    def resolve(session: Session, value: Any) -> int | None:
+        import importlib
+        cls = getattr(importlib.import_module(module), model)
+        row = session.get(cls, value) if isinstance(value, int) else None
+        return None if row is None else row.incident_id
+    return resolve
+
+
+# URL argument → the incident of the resource it names, for routes without <incident_id>.
+INCIDENT_RESOLVERS: dict[str, Callable[[Session, Any], int | None]] = {
+    # -- agreements (issue 6)
+    "agreement_id": _incident_of("exports.models", "Agreement"),
+    "batch_id": _incident_of("exports.models", "AgreementBatch"),
 }
 
 # Socket.IO events (namespace "/") and the action each needs on the incident named by the
@@ -65,8 +155,18 @@ SOCKET_ACTIONS: dict[str, Action | None] = {
 }
 
 
-def incident_scoped(action: Action | None) -> bool:
-    return action is not None and action not in ORG_ACTIONS
+def incident_scoped(action: Action | str | None) -> bool:
+    return isinstance(action, Action) and action not in ORG_ACTIONS
+
+
+def incident_of_request(view_args: dict[str, Any]) -> int | None:
+    """The incident a request is about: its incident_id, or what a resolver finds for another id."""
+    if "incident_id" in view_args:
+        return view_args["incident_id"]
+    for arg, resolve in INCIDENT_RESOLVERS.items():
+        if arg in view_args:
+            return resolve(db(), view_args[arg])
+    return None
 
 
 def check_request() -> None:
@@ -75,9 +175,13 @@ def check_request() -> None:
     if endpoint not in ENDPOINT_ACTIONS or current_user() is None:
         return  # unlisted (pages, static) or anonymous: the login gate has already answered
     action = ENDPOINT_ACTIONS[endpoint]
-    if action is None:
-        return
-    incident_id = (request.view_args or {}).get("incident_id") if incident_scoped(action) else None
+    if not isinstance(action, Action):
+        return  # LOGGED_IN, or CUSTOM (the view checks)
+    incident_id = None
+    if incident_scoped(action):
+        incident_id = incident_of_request(request.view_args or {})
+        if incident_id is None or db().get(Incident, incident_id) is None:
+            return  # nothing there: the view answers 404, as service.load_for does
     require(db(), actor(), action, incident_id)
 
 

@@ -44,8 +44,13 @@
                  { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
+        // Presence marks: from board.js's last presence list when it offers one, else carried over.
         var online = {};
-        live.querySelectorAll("[data-user-id].online").forEach(function (el) { online[el.dataset.userId] = 1; });
+        if (window.Concord.presence) {
+          window.Concord.presence().forEach(function (u) { online[String(u.id)] = 1; });
+        } else {
+          live.querySelectorAll("[data-user-id].online").forEach(function (el) { online[el.dataset.userId] = 1; });
+        }
         live.innerHTML = html;
         live.querySelectorAll("[data-user-id]").forEach(function (el) {
           if (online[el.dataset.userId]) el.classList.add("online");

@@ -55,6 +55,9 @@ def test_seat_change_appears_live_and_the_clock_counts_down(new_page, live_serve
     leader.click("#tg-assign-form button[type=submit]")
     member.locator(".tg-clock-box.formed").wait_for()
     assert member.locator("#tg-clock").count() == 0
+    # Presence survives the re-render: the leader (connected) is marked online, the engineer is not.
+    member.locator('li.tg-seat[data-seat="leader"] .tg-holder.online').wait_for()
+    assert member.locator('li.tg-seat[data-seat="business"] .tg-holder.online').count() == 0
     assert member.locator("#tg-assign-form").count() == 0  # customer service cannot change the group
     # Phone layout: nothing in the section is wider than the screen.
     width = leader.evaluate("document.getElementById('taskgroup').scrollWidth")
