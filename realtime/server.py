@@ -7,6 +7,25 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 
+EMBED_ENV = "CONCORD_EMBEDDED_SCHEDULER"
+
+
+def start_embedded_scheduler(app):  # type: ignore[no-untyped-def]
+    """Run the playbook scheduler inside this server process.
+
+    Its timeline events then reach browsers through this process's Socket.IO (and the Redis
+    queue when configured); the database lease keeps it to one firing scheduler across all
+    server processes and any dedicated `concord scheduler`.
+    """
+    from playbooks import config
+    from playbooks.scheduler.runner import Runner
+    config.configure(app.extensions["concord.settings"])
+    runner = Runner(app.extensions["concord.sessions"])
+    runner.start()
+    app.extensions["concord.scheduler"] = runner
+    return runner
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -18,13 +37,19 @@ class _Gunicorn(BaseApplication):
 
     def load(self):  # type: ignore[no-untyped-def]
         from realtime.app import create_app
-        return create_app()
+        app = create_app()
+        if os.environ.get(EMBED_ENV, "1") != "0":
+            start_embedded_scheduler(app)
+        return app
 
 
-def run(*, host: str, port: int, threads: int = 100, instance: str | None = None) -> None:
+def run(*, host: str, port: int, threads: int = 100, instance: str | None = None,
+        scheduler: bool = True) -> None:
     """Serve until stopped; scale out with more of these processes and a Redis message queue."""
     if instance:
         os.environ["CONCORD_INSTANCE"] = instance
+    if not scheduler:
+        os.environ[EMBED_ENV] = "0"
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": 1,

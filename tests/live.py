@@ -33,7 +33,8 @@ class LiveServer:
         self.instance = instance
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {"CONCORD_PUBLIC_URL": self.url, **(env or {})}
+        # Tests start schedulers explicitly where they test them; serve's embedded one stays off.
+        self.env = {"CONCORD_PUBLIC_URL": self.url, "CONCORD_EMBEDDED_SCHEDULER": "0", **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = instance / f"server-{self.port}.log"
 

@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import concord.models  # noqa: F401  (every model and feature hook, e.g. default playbooks on open)
 from incident import attachments, privacy
 from incident.accounts.models import User
 from incident.db import make_engine, make_session_factory, unit_of_work

@@ -57,8 +57,10 @@ INIT_HOOKS: list = []
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=100, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
+              help="Run the playbook scheduler in this process (a database lease keeps one firing).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, scheduler: bool) -> None:
     """Apply migrations and serve HTTP and Socket.IO (one gunicorn worker, many threads)."""
     _migrate(ctx)
     s = settings(ctx)
@@ -66,7 +68,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         os.environ["CONCORD_PUBLIC_URL"] = f"http://{shown}:{port}"
     from realtime.server import run
-    run(host=host, port=port, threads=threads, instance=str(s.instance))
+    run(host=host, port=port, threads=threads, instance=str(s.instance), scheduler=scheduler)
 
 
 def register(group: click.Group) -> None:
