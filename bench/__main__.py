@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         if "error" in results[name]:
             print(f"bench {name} failed:\n{results[name]['error']}", file=sys.stderr)
     results["machine"] = machine()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 1 if any(isinstance(r, dict) and "error" in r for r in results.values()) else 0
