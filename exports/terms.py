@@ -15,6 +15,7 @@ from typing import Any
 from exports.enums import IdDisplay, PaymentKind
 from exports.fonts import missing_chars
 from incident.errors import ValidationError
+from incident.intake.schema import clean_text
 
 CLAUSES = ("non_admission", "indemnity", "performance", "withdrawal", "confidentiality",
            "dispute_resolution")
@@ -83,15 +84,7 @@ def from_dict(doc: dict[str, Any]) -> Terms:
 
 
 def _text(value: Any, fld: str, limit: int, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{fld} must be text", field=fld)
-    value = value.strip()
-    if required and not value:
-        raise ValidationError(f"{fld} is required", field=fld)
-    if len(value) > limit:
-        raise ValidationError(f"{fld} is longer than {limit} characters", field=fld)
+    value = clean_text(value, fld, limit, required)
     bad = missing_chars(value)
     if bad:
         raise ValidationError(f"{fld} contains characters the PDF font cannot print: {''.join(bad)}",

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from incident.enums import DemandType
 from incident.errors import ValidationError
+from incident.intake.schema import clean_text
 
 MAX_AMOUNT = Decimal("100000000")  # ¥100 million: anything above is a typo
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # a bare date means the end of that day, China time
@@ -41,16 +42,7 @@ def parse_amount(value: Any, field: str = "amount", required: bool = False) -> s
 
 
 def parse_text(value: Any, field: str, limit: int, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text", field=field)
-    value = value.strip()
-    if required and not value:
-        raise ValidationError(f"{field} is required", field=field)
-    if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters", field=field)
-    return value
+    return clean_text(value, field, limit, required)
 
 
 def parse_deadline(value: Any, field: str = "deadline") -> datetime | None:

@@ -41,18 +41,22 @@ class IntakeIn:
     notes: str = ""
 
 
-def text(data: Mapping[str, Any], name: str, *, required: bool = False, max_len: int = 300) -> str:
-    raw = data.get(name)
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        raise ValidationError("%(field)s must be text", field=name)
-    value = raw.strip()
+def clean_text(value: Any, field: str, limit: int, required: bool = False) -> str:
+    """Strip a text value; None counts as empty. Errors name *field*."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError("%(field)s must be text", field=field)
+    value = value.strip()
     if required and not value:
-        raise ValidationError("%(field)s is required", field=name)
-    if len(value) > max_len:
-        raise ValidationError("%(field)s is longer than %(max)s characters", field=name, max=max_len)
+        raise ValidationError("%(field)s is required", field=field)
+    if len(value) > limit:
+        raise ValidationError("%(field)s is longer than %(max)s characters", field=field, max=limit)
     return value
+
+
+def text(data: Mapping[str, Any], name: str, *, required: bool = False, max_len: int = 300) -> str:
+    return clean_text(data.get(name), name, max_len, required)
 
 
 def integer(data: Mapping[str, Any], name: str, *, lo: int, hi: int, required: bool = True) -> int | None:

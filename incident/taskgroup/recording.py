@@ -16,6 +16,7 @@ from incident.service import load_for
 from incident.taskgroup.holders import holder_dict, names_for
 from incident.taskgroup.models import ConsentMethod, Recording, RecordingConsent, RecordingKind
 from incident.taskgroup.queries import holder_of
+from incident.intake.schema import clean_text
 
 
 def _open(session: Session, actor: Actor, incident_id: int, action: Action) -> Incident:
@@ -26,16 +27,7 @@ def _open(session: Session, actor: Actor, incident_id: int, action: Action) -> I
 
 
 def _text(value: Any, field: str, limit: int, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text", field=field)
-    value = value.strip()
-    if required and not value:
-        raise ValidationError(f"{field} is required", field=field)
-    if len(value) > limit:
-        raise ValidationError(f"{field} is longer than {limit} characters", field=field)
-    return value
+    return clean_text(value, field, limit, required)
 
 
 def latest_consent(session: Session, incident_id: int) -> RecordingConsent | None:
