@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from flask import Flask, current_app, request, session
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
 from incident import clock, service
 from incident.accounts import service as accounts

@@ -1,7 +1,7 @@
 """JSON API under /api/v1 for incidents, the timeline, notes, read-back and the lexicon."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from incident import service
 from incident.accounts import service as accounts

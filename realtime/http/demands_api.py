@@ -10,7 +10,6 @@ from incident.crowd import ceilings, demands
 from incident.crowd.demand_queries import (accepted_items_for_claimant, group_view, item_detail, list_items,
                                            templates)
 from incident.enums import DemandType
-from incident.errors import NotFound, ValidationError
 from incident.models import Incident
 from incident.permissions import Action, allowed
 from incident.taskgroup.queries import seats_of

@@ -17,7 +17,7 @@ from incident.permissions import Action, allowed, require
 from incident.taskgroup.queries import active_seats, seats_of
 from incident.timeline import list_since
 from incident.triage import store as lexicon
-from realtime.auth import actor, current_user, start_session
+from realtime.auth import actor, start_session
 from realtime.dbsession import db
 from realtime.errors import localized
 from realtime.sections import sections
