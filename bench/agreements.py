@@ -29,10 +29,10 @@ STROKES = {"width": 300, "height": 120, "strokes": [[[10, 60], [40, 20], [80, 90
 def _world(tmp: Path, n_single: int, n_batch: int) -> dict[str, Any]:
     from concord import migrate
     from concord.models import metadata  # noqa: F401  (all models)
-    from exports import service
-    from exports.certs import write_p12
+    from exports.agreements import service
+    from exports.signing.certificates import write_p12
     from incident import attachments, clock, privacy
-    from incident.crowd.models import Claimant
+    from incident.crowd.claimants.models import Claimant
     from incident.db import make_engine, make_session_factory
     from incident.settings import Settings
     from tests.factories import give_seat, make_incident, make_user
@@ -77,7 +77,7 @@ def _baseline(p12: Path) -> Any:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    from exports.render import render
+    from exports.pdf.agreement import render
     signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=PASSWORD.encode())
     meta = signers.PdfSignatureMetadata(field_name="Seal", md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES)
@@ -89,7 +89,8 @@ def _baseline(p12: Path) -> Any:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
-    from exports import batch, seal
+    from exports.signing import batches as batch
+    from exports.signing import service as seal
     n_single = 30 if quick else 500
     n_batch = 60 if quick else 1000
     with tempfile.TemporaryDirectory() as d:
@@ -101,7 +102,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         sealer = seal.sealer_for(settings)
         ids = w["ids"]["single"]
         # Render inputs of the same agreements for the baseline (built outside its timing).
-        from exports import service as svc
+        from exports.agreements import service as svc
         inputs = [seal.render_input(s, svc.get(s, i), head_hash=w["inc"].head_hash,
                                     public_url=settings.public_url) for i in ids[1:]]
         s.commit()

@@ -25,7 +25,7 @@ ROWS, QUICK_ROWS = 10_000, 500
 
 
 def make_csv(rows: int) -> bytes:
-    from incident.crowd.demo_people import households
+    from incident.crowd.households import households
     buildings = tuple(range(1, rows // 128 + 2))  # 128 flats per building in the generator
     out = io.StringIO()
     w = csv.writer(out)
@@ -63,7 +63,9 @@ def _incident(factory: Any, actor: Any) -> int:
 
 
 def _importer(factory: Any, actor: Any, incident_id: int, data: bytes) -> tuple[float, int]:
-    from incident.crowd.importer import import_claimants  # imported before the clock starts
+    from incident.crowd.claimants.importer import (
+        import_claimants,  # imported before the clock starts
+    )
     t0 = time.perf_counter()
     with factory() as s:
         report = import_claimants(s, actor=actor, incident_id=incident_id, filename="bench.csv", data=data,

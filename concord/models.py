@@ -1,22 +1,26 @@
 """Import every model module so that Base.metadata is complete (migrations, tests)."""
-from incident.accounts import models as _accounts  # noqa: F401
-from incident import models as _incident  # noqa: F401
+# -- agreements (issue 6)
+from exports.agreements import models as _agreements  # noqa: F401,E402
 from incident import attachments as _attachments  # noqa: F401
-from incident.taskgroup import models as _taskgroup  # noqa: F401
-from incident.timeline import models as _timeline  # noqa: F401
-from incident.triage import store as _lexicon  # noqa: F401
+from incident import models as _incident  # noqa: F401
+from incident.accounts import models as _accounts  # noqa: F401
+
 # -- task group (issue 3)
 # -- realtime (issue 3)
 # -- crowd (issue 4)
-from incident.crowd import models as _crowd  # noqa: F401,E402
+from incident.crowd.claimants import models as _claimants  # noqa: F401,E402
+
 # -- demands and samples (issue 4)
-from incident.crowd import demand_models as _demands  # noqa: F401,E402
-from incident.crowd import sample_models as _samples  # noqa: F401,E402
+from incident.crowd.demands import models as _demands  # noqa: F401,E402
+from incident.crowd.representatives import models as _representatives  # noqa: F401,E402
+from incident.crowd.samples import models as _samples  # noqa: F401,E402
+from incident.db import Base  # noqa: E402
+from incident.taskgroup import models as _taskgroup  # noqa: F401
+from incident.timeline import models as _timeline  # noqa: F401
+from incident.triage import store as _lexicon  # noqa: F401
+
 # -- playbooks (issue 5)
 from playbooks import models as _playbooks  # noqa: F401,E402
 from playbooks.notify import models as _notify  # noqa: F401,E402
-# -- agreements (issue 6)
-from exports import models as _agreements  # noqa: F401,E402
-from incident.db import Base  # noqa: E402
 
 metadata = Base.metadata

@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from incident import clock
-from incident.actor import Actor
+from incident.access.actor import Actor
 from incident.db import Base, UTCDateTime
 from incident.errors import NotFound, ValidationError
 

@@ -11,14 +11,14 @@ from typing import Any, Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from incident import clock, privacy, timeline
-from incident.actor import Actor
+from incident import clock, headcount, privacy, timeline
+from incident.access.actor import Actor
+from incident.access.permissions import Action, require
 from incident.enums import Grade, IncidentStatus, Seat
 from incident.errors import Conflict, NotFound, ValidationError
 from incident.intake.readback import readback_text
 from incident.intake.schema import IntakeIn, parse_changes
 from incident.models import Incident, IncidentContact, IncidentNote
-from incident.permissions import Action, require
 from incident.taskgroup.models import SeatAssignment
 from incident.triage import Policy, TriageInput, TriageResult, triage
 from incident.triage.store import load_terms
@@ -161,7 +161,7 @@ def regrade(session: Session, inc: Incident, actor: Actor, cause: str) -> None:
         })
 
 
-def _ensure_open(inc: Incident) -> None:
+def ensure_open(inc: Incident) -> None:
     if inc.status == IncidentStatus.CLOSED.value:
         raise Conflict("the incident is closed", field="status")
 
@@ -170,12 +170,11 @@ def update_intake(session: Session, *, actor: Actor, incident_id: int, data: dic
                   expected_version: int | None) -> Incident:
     """Edit intake fields with an optimistic version check; re-triages and may void the read-back."""
     inc = load_for(session, actor, incident_id, Action.INTAKE_EDIT)
-    _ensure_open(inc)
+    ensure_open(inc)
     check_version(inc, expected_version)
     changes = parse_changes(data)
     if "headcount" in changes:
-        from incident.crowd.claimants import registry_exists  # the crowd builds on this module
-        if registry_exists(session, inc.id):
+        if headcount.owned_by_registry(session, inc.id):
             raise Conflict("the headcount follows the claimant registry; add or withdraw claimants instead",
                            field="headcount")
     diff = {}
@@ -202,7 +201,7 @@ def update_intake(session: Session, *, actor: Actor, incident_id: int, data: dic
 def add_note(session: Session, *, actor: Actor, incident_id: int, text: str) -> IncidentNote:
     """Add a free note; notes are scanned for risk keywords, so this may re-grade."""
     inc = load_for(session, actor, incident_id, Action.NOTE_ADD)
-    _ensure_open(inc)
+    ensure_open(inc)
     text = (text or "").strip() if isinstance(text, str) else None
     if not text:
         raise ValidationError("note text is required", field="text")
@@ -222,7 +221,7 @@ def confirm_readback(session: Session, *, actor: Actor, incident_id: int, confir
                      locale: str = "zh_CN") -> Incident:
     """Record that the complainant confirmed the read-back, by whom and when."""
     inc = load_for(session, actor, incident_id, Action.READBACK_CONFIRM)
-    _ensure_open(inc)
+    ensure_open(inc)
     if not isinstance(confirmed_by, str) or len(confirmed_by) > 120:
         raise ValidationError("confirmed_by must be a name of at most 120 characters", field="confirmed_by")
     text = readback_text(inc, "zh_CN")
@@ -240,7 +239,7 @@ def confirm_readback(session: Session, *, actor: Actor, incident_id: int, confir
 def escalate(session: Session, *, actor: Actor, incident_id: int, reason: str, steps: int = 1) -> Incident:
     """Raise the grade floor (manual or overdue escalation) with the reason on the timeline."""
     inc = load_for(session, actor, incident_id, Action.INCIDENT_ESCALATE)
-    _ensure_open(inc)
+    ensure_open(inc)
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
         raise ValidationError("a reason is required", field="reason")

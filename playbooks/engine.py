@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from incident import clock, timeline
-from incident.actor import Actor
+from incident.access.actor import Actor
+from incident.access.permissions import Action
 from incident.attachments import Attachment
 from incident.errors import Conflict, Forbidden, NotFound, ValidationError
 from incident.models import Incident
-from incident.permissions import Action
 from incident.service import load_for
 from incident.taskgroup.queries import seats_of
 from playbooks import loader

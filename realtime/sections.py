@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
-from incident.actor import Actor
+from incident.access.actor import Actor
 from incident.models import Incident
 
 Provider = Callable[[Session, Actor, Incident, dict[str, bool]], dict[str, Any]]

@@ -14,9 +14,9 @@ from flask import Flask, current_app, request, session
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
 from incident import clock, service
+from incident.access.permissions import Action
 from incident.accounts import service as accounts
 from incident.errors import DomainError, Unauthenticated, ValidationError
-from incident.permissions import Action
 from incident.settings import Settings
 from incident.timeline import bus, list_since
 from realtime import presence

@@ -6,13 +6,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from incident import service
+from incident import clock, service
 from incident.accounts import service as accounts
 from incident.accounts.models import User
 from incident.intake.schema import parse_intake
 from incident.models import Incident
 from incident.taskgroup.models import SeatAssignment
-from incident import clock
 
 PASSWORD = "correct-horse-1"
 _seq = itertools.count(1)

@@ -1,6 +1,6 @@
 """The permission matrix, exhaustively: every /api/v1 route and every socket event × every principal.
 
-A request gets 403 exactly when incident.permissions.allowed() says no for the action that
+A request gets 403 exactly when incident.access.permissions.allowed() says no for the action that
 realtime.http.access declares for it. Principals: admin, manager, a staff non-member, and a staff
 user on each seat of the incident. Bodies are empty and path ids other than the incident's point
 nowhere, so allowed calls end in 2xx/4xx without changing who holds which seat. Routes keyed by
@@ -15,9 +15,14 @@ from typing import Any
 
 import pytest
 
+from incident.access.permissions import Action, allowed
 from incident.enums import Seat
-from incident.permissions import Action, allowed
-from realtime.http.access import CUSTOM, ENDPOINT_ACTIONS, SOCKET_ACTIONS, incident_scoped
+from realtime.http.access import (
+    CUSTOM,
+    ENDPOINT_ACTIONS,
+    SOCKET_ACTIONS,
+    incident_scoped,
+)
 from tests.factories import give_seat, make_incident
 from tests.taskgroup.users import quick_user, session_client
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from concord.cli.context import session_scope, settings
-from exports import seal
-from exports.certs import write_p12
-from exports.enums import Verdict
+from exports.agreements.enums import Verdict
+from exports.signing import service as seal
+from exports.signing.certificates import write_p12
 from incident.settings import CONFIG_NAME
 
 # 1 and 2 stay click's own (error, usage), so a script can tell "could not check" from a verdict.
@@ -97,7 +97,7 @@ def register(main: click.Group) -> None:
 
 
 def _demo_hook(session, inc, users) -> None:  # type: ignore[no-untyped-def]
-    from exports.demo import load_demo_agreements
+    from exports.agreements.demo import load_demo_agreements
     from incident.settings import load_settings
     try:
         org = load_settings().org_name

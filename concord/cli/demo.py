@@ -83,6 +83,6 @@ from incident.crowd.demo import load_demo_crowd  # noqa: E402
 DEMO_HOOKS.append(load_demo_crowd)
 
 # -- demands and samples (issue 4): a verification sample and the split demand; must come after the crowd hook
-from incident.crowd.demands_demo import load_demo_demands  # noqa: E402
+from incident.crowd.demo import load_demo_demands  # noqa: E402
 
 DEMO_HOOKS.append(load_demo_demands)

@@ -81,7 +81,7 @@ def open_cmd(ctx: click.Context, json_file: Any, as_user: str | None, contacts: 
 @click.pass_context
 def show_cmd(ctx: click.Context, incident_id: int, as_user: str | None) -> None:
     """Print an incident's record and triage as JSON (phones masked)."""
-    from incident.permissions import Action
+    from incident.access.permissions import Action
     with session_scope(ctx) as session:
         user = acting_user(session, as_user)
         inc = service.load_for(session, user.actor, incident_id, Action.INCIDENT_VIEW)

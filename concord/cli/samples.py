@@ -7,9 +7,9 @@ import click
 
 from concord.cli.context import acting_user, session_scope
 from incident import service
-from incident.crowd import samples
-from incident.crowd.sample_verify import verify_draw
-from incident.permissions import Action
+from incident.access.permissions import Action
+from incident.crowd.samples import service as samples
+from incident.crowd.samples.verify import verify_draw
 
 
 @click.group("sample")

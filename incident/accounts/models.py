@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from incident.actor import Actor
+from incident.access.actor import Actor
 from incident.db import Base, UTCDateTime
 
 

@@ -7,9 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from incident.attachments import Attachment
-from incident.crowd import claimants, representatives
 from incident.crowd.board import RepView, representative_warnings
-from incident.crowd.models import Claimant, Representative
+from incident.crowd.claimants import service as claimants
+from incident.crowd.claimants.models import Claimant
+from incident.crowd.representatives import service as representatives
+from incident.crowd.representatives.models import Representative
 from incident.models import Incident
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from incident import clock, timeline
-from incident.actor import Actor
+from incident.access.actor import Actor
 from incident.enums import CORE_SEATS
 from incident.models import Incident
 from incident.taskgroup.holders import holder_dict, names_for

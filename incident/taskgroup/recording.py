@@ -7,16 +7,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident import attachments, clock, timeline
-from incident.actor import Actor
+from incident.access.actor import Actor
+from incident.access.permissions import Action
 from incident.enums import IncidentStatus, Seat
 from incident.errors import Conflict, ValidationError
+from incident.intake.schema import clean_text
 from incident.models import Incident
-from incident.permissions import Action
 from incident.service import load_for
 from incident.taskgroup.holders import holder_dict, names_for
-from incident.taskgroup.models import ConsentMethod, Recording, RecordingConsent, RecordingKind
+from incident.taskgroup.models import (
+    ConsentMethod,
+    Recording,
+    RecordingConsent,
+    RecordingKind,
+)
 from incident.taskgroup.queries import holder_of
-from incident.intake.schema import clean_text
 
 
 def _open(session: Session, actor: Actor, incident_id: int, action: Action) -> Incident:

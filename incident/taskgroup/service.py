@@ -11,15 +11,23 @@ from typing import Any, Mapping
 from sqlalchemy.orm import Session
 
 from incident import clock, timeline
-from incident.actor import Actor
+from incident.access.actor import Actor
+from incident.access.permissions import Action
 from incident.enums import IncidentStatus, Seat
 from incident.errors import Conflict, NotFound
 from incident.models import Incident
-from incident.permissions import Action
 from incident.service import load_for
 from incident.taskgroup.formation import maybe_formed
-from incident.taskgroup.holders import (HolderIn, fill, holder_dict, names_for, parse_holder, parse_seat,
-                                        same_holder, seat_dict)
+from incident.taskgroup.holders import (
+    HolderIn,
+    fill,
+    holder_dict,
+    names_for,
+    parse_holder,
+    parse_seat,
+    same_holder,
+    seat_dict,
+)
 from incident.taskgroup.models import SeatAssignment
 from incident.taskgroup.queries import group_version, holder_of
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident import clock
-from incident.actor import Actor
+from incident.access.actor import Actor
 from incident.timeline import bus
 from incident.timeline.chain import canonical, event_hash
 from incident.timeline.models import GENESIS, Event

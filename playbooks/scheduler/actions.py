@@ -7,17 +7,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident import service, timeline
-from incident.actor import SYSTEM
+from incident.access.actor import SYSTEM
 from incident.enums import Grade, IncidentStatus
 from incident.models import Incident
 from incident.taskgroup.models import SeatAssignment
 from playbooks import config
 from playbooks.deadlines import step_of
 from playbooks.models import ChecklistItem, ItemKind, ItemStatus
-from playbooks.notify import inbox, messages as M, outbox
+from playbooks.notify import inbox, outbox
+from playbooks.notify import messages as M
 from playbooks.spec import OverdueAction
 from playbooks.views import FORMATION_TITLE
-
 
 _SEATS = "concord.seat_cache"
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from incident import clock, timeline
-from incident.actor import SYSTEM
+from incident.access.actor import SYSTEM
 from incident.db import unit_of_work
 from incident.models import Incident
 from playbooks.deadlines import resync

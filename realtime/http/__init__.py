@@ -1,32 +1,31 @@
-"""HTTP blueprints. Each feature adds one line below its own marker."""
+"""HTTP plumbing shared by every feature (access rules, parameters, health, vendored assets, pages)
+and the registration of all blueprints: a feature adds its module to `realtime/api/` and one line here."""
 from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from realtime.http import api, health, pages, vendor
+    from realtime.api import (
+        agreements,
+        crowd,
+        demands,
+        incidents,
+        playbooks,
+        presence,
+        samples,
+        taskgroup,
+    )
+    from realtime.http import access, health, pages, vendor
     app.register_blueprint(health.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    # -- task group (issue 3)
-    from realtime.http import access, taskgroup_api
     access.register(app)
-    app.register_blueprint(taskgroup_api.bp)
-    # -- realtime (issue 3)
-    from realtime.http import presence_api
-    app.register_blueprint(presence_api.bp)
-    # -- crowd (issue 4)
-    from realtime.http import crowd_api
-    app.register_blueprint(crowd_api.bp)
-    # -- demands and samples (issue 4)
-    from realtime.http import demands_api, samples_api
-    app.register_blueprint(demands_api.bp)
-    app.register_blueprint(samples_api.bp)
-    # -- playbooks (issue 5)
-    from realtime.http import playbooks_api
-    playbooks_api.register(app)
-    # -- agreements (issue 6)
-    from realtime.http import agreements_api
-    app.register_blueprint(agreements_api.bp)
-    app.register_blueprint(agreements_api.public)
-    app.register_blueprint(agreements_api.pages)
+    app.register_blueprint(incidents.bp)
+    app.register_blueprint(taskgroup.bp)
+    app.register_blueprint(presence.bp)
+    app.register_blueprint(crowd.bp)
+    app.register_blueprint(demands.bp)
+    app.register_blueprint(samples.bp)
+    playbooks.register(app)
+    app.register_blueprint(agreements.bp)
+    app.register_blueprint(agreements.public)
+    app.register_blueprint(agreements.pages)

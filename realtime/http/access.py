@@ -1,7 +1,7 @@
 """Which permission every API endpoint and socket event needs — declared once, enforced for all.
 
 `ENDPOINT_ACTIONS` maps a Flask endpoint ("blueprint.view") to the `Action` of
-incident.permissions it requires, or to `LOGGED_IN` when any logged-in user may call it.
+incident.access.permissions it requires, or to `LOGGED_IN` when any logged-in user may call it.
 A before-request hook enforces it *before* the view runs (so a forbidden caller gets 403, never
 a 400 about its body). Incident-level actions take the incident from the `incident_id` URL
 argument, or from another id through `INCIDENT_RESOLVERS` (e.g. agreement_id → its incident);
@@ -18,8 +18,8 @@ from typing import Any, Callable
 from flask import Flask, request
 from sqlalchemy.orm import Session
 
+from incident.access.permissions import ORG_ACTIONS, Action, require
 from incident.models import Incident
-from incident.permissions import ORG_ACTIONS, Action, require
 from realtime.auth import actor, current_user
 from realtime.dbsession import db
 
@@ -141,8 +141,8 @@ def _incident_of(module: str, model: str) -> Callable[[Session, Any], int | None
 # URL argument → the incident of the resource it names, for routes without <incident_id>.
 INCIDENT_RESOLVERS: dict[str, Callable[[Session, Any], int | None]] = {
     # -- agreements (issue 6)
-    "agreement_id": _incident_of("exports.models", "Agreement"),
-    "batch_id": _incident_of("exports.models", "AgreementBatch"),
+    "agreement_id": _incident_of("exports.agreements.models", "Agreement"),
+    "batch_id": _incident_of("exports.agreements.models", "AgreementBatch"),
 }
 
 # Socket.IO events (namespace "/") and the action each needs on the incident named by the

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from exports import service, templates
-from incident.permissions import Action
+from exports.agreements import service, templates
+from incident.access.permissions import Action
 from realtime.auth import actor
 from realtime.dbsession import db
-
 
 pages = Blueprint("agreement_pages", __name__)
 
 
 @pages.get("/agreements/<int:agreement_id>")
 def detail(agreement_id: int):  # type: ignore[no-untyped-def]
-    from incident.permissions import allowed
+    from incident.access.permissions import allowed
     from incident.taskgroup.queries import seats_of
     a = actor()
     ag, _inc = service.load_for(db(), a, agreement_id, Action.INCIDENT_VIEW)
@@ -26,7 +25,7 @@ def detail(agreement_id: int):  # type: ignore[no-untyped-def]
 
 @pages.route("/agreement-templates", methods=["GET", "POST"])
 def templates_page():  # type: ignore[no-untyped-def]
-    from exports.terms import CLAUSES
+    from exports.agreements.terms import CLAUSES
     from incident.errors import DomainError
     error, status = None, 200
     if request.method == "POST":

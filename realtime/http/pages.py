@@ -3,17 +3,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from incident import service
+from incident.access.permissions import Action, allowed, require
 from incident.accounts import service as accounts
 from incident.enums import Channel, Circumstance, ComplaintObject, DemandType, Emotion
 from incident.errors import DomainError, Throttled, Unauthenticated, ValidationError
 from incident.i18n import normalize_locale
 from incident.intake.readback import readback_text
 from incident.intake.schema import parse_intake
-from incident.permissions import Action, allowed, require
 from incident.taskgroup.queries import active_seats, seats_of
 from incident.timeline import list_since
 from incident.triage import store as lexicon

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident import clock
+from incident.access.actor import Actor
 from incident.accounts.models import User
-from incident.actor import Actor
 from incident.enums import Seat
 from incident.models import Incident
 from incident.taskgroup.board import STANDARD_SEATS, group_snapshot

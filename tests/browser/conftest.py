@@ -30,7 +30,9 @@ def live_sessions(live_server: LiveServer):  # type: ignore[no-untyped-def]
     return session_for(live_server.instance)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an asyncio loop running in this thread while it is open,
+# and pyHanko (agreements, run after this package) calls asyncio.run(), which refuses to nest.
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian chromium not installed (make system-deps)")

@@ -71,7 +71,8 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 
 
 def test_representative_elected_signed_and_revoked_in_the_section(new_page, live_server, live_sessions):
-    from incident.crowd.models import Claimant, Representative
+    from incident.crowd.claimants.models import Claimant
+    from incident.crowd.representatives.models import Representative
     incident_id = _demo_incident(live_sessions)
     with live_sessions() as s:
         reps = set(s.scalars(select(Representative.claimant_id).where(Representative.incident_id == incident_id)))

@@ -11,10 +11,10 @@ ITEMS = [{"description": "电梯维修", "remedy": "三日内彻底修好", "dea
 
 
 def _approved_agreement(live_sessions) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    from exports import service
+    from exports.agreements import service
     from incident import clock, privacy
     from incident.accounts.models import User
-    from incident.crowd.models import Claimant
+    from incident.crowd.claimants.models import Claimant
     from incident.models import Incident
     from incident.taskgroup.models import SeatAssignment
     from incident.taskgroup.queries import seats_of
@@ -66,7 +66,7 @@ def test_sign_on_canvas_seal_download_verify(new_page, live_server, live_session
     page.click("#sign-submit")
     page.wait_for_function("document.getElementById('agreement').dataset.status === 'signed'")
 
-    from exports.models import Agreement
+    from exports.agreements.models import Agreement
     s = live_sessions()
     sig = s.get(Agreement, agreement_id).signature
     s.close()

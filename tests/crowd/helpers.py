@@ -1,11 +1,15 @@
-"""Crowd test data: CSV files with known bad rows, and an incident with the right seats."""
+"""Crowd test data: CSV files with known bad rows, an incident with the right seats, claimants as rows."""
 from __future__ import annotations
 
 import csv
 import io
 from typing import Any
 
-from incident.crowd.demo_people import households
+from sqlalchemy.orm import Session
+
+from incident import clock
+from incident.crowd.claimants.models import Claimant
+from incident.crowd.households import households
 from tests.factories import give_seat, make_incident, make_user
 
 BUILDINGS = tuple(range(1, 30))
@@ -54,3 +58,15 @@ def csv_with_bad_rows(n: int = 2000, every: int = 33, seed: int = 11) -> tuple[b
             good.append(row)
         w.writerow([row["name"], row["unit"], row["phone"], row["id_number"], row["segment"]])
     return out.getvalue().encode("utf-8"), bad, good
+
+
+def add_claimants(session: Session, incident: Any, segments: dict[str, int]) -> list[Claimant]:
+    """Create claimants per segment, e.g. {"3号楼": 30, "4号楼": 20}; returns them in id order."""
+    rows = []
+    for seg, n in segments.items():
+        for i in range(n):
+            rows.append(Claimant(incident_id=incident.id, name=f"{seg}-{i + 1}号业主", unit=f"{seg}-{i + 1}",
+                                 unit_key=f"{seg}-{i + 1}", segment=seg, joined_at=clock.now()))
+    session.add_all(rows)
+    session.flush()
+    return rows

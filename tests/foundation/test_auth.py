@@ -89,6 +89,7 @@ def test_inactive_user_cannot_log_in(session):
     user.active = False
     session.flush()
     import pytest
+
     from incident.errors import Unauthenticated
     with pytest.raises(Unauthenticated):
         accounts.login(session, username=user.username, password=PASSWORD)

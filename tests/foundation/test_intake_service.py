@@ -145,7 +145,7 @@ def test_failed_open_stores_nothing(session):
 
 
 def test_headcount_follows_the_registry_once_it_exists(session):
-    from incident.crowd.models import Claimant
+    from incident.crowd.claimants.models import Claimant
     user = make_user(session, "manager")
     inc = make_incident(session, user, headcount=3)
     session.add(Claimant(incident_id=inc.id, name="赵一", joined_at=clock.now()))

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from incident import attachments, clock, timeline
-from incident.actor import SYSTEM
+from incident.access.actor import SYSTEM
 from incident.errors import Conflict, Forbidden, NotFound, ValidationError
 from playbooks import engine
 from playbooks.scheduler import jobs

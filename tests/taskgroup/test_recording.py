@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from incident import attachments
 from incident.errors import Conflict, Forbidden, ValidationError
-from incident.taskgroup import recording, service as tg
+from incident.taskgroup import recording
+from incident.taskgroup import service as tg
 from incident.taskgroup.models import Recording
 from incident.timeline.models import Event
 

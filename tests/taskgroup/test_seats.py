@@ -8,7 +8,12 @@ from incident import privacy
 from incident.errors import Conflict, Forbidden, NotFound, ValidationError
 from incident.taskgroup import service as tg
 from incident.taskgroup.models import SeatAssignment
-from incident.taskgroup.queries import active_seats, group_version, holder_of, seat_history
+from incident.taskgroup.queries import (
+    active_seats,
+    group_version,
+    holder_of,
+    seat_history,
+)
 from incident.timeline.models import Event
 
 

@@ -1,0 +1,1 @@
+"""Settlement agreements: canonical terms, clauses, templates, what they are drafted from, and legal review."""

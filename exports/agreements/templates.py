@@ -1,0 +1,84 @@
+"""Agreement templates: one row per version, per name and locale; legal edits by adding a version."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from exports.agreements.clauses import default_clauses
+from exports.agreements.models import AgreementTemplate
+from exports.agreements.terms import CLAUSES, LOCALES, parse_clauses
+from incident import clock
+from incident.access.actor import Actor
+from incident.access.permissions import Action, allowed
+from incident.errors import Forbidden, NotFound, ValidationError
+from incident.taskgroup.models import SeatAssignment
+
+DEFAULT_NAME = "settlement"
+
+
+def current(session: Session, locale: str, name: str = DEFAULT_NAME) -> AgreementTemplate:
+    """The newest version of a template, seeding version 1 from the defaults when there is none."""
+    if locale not in LOCALES:
+        raise ValidationError(f"locale must be one of {', '.join(LOCALES)}", field="locale")
+    row = session.scalars(select(AgreementTemplate).where(
+        AgreementTemplate.name == name, AgreementTemplate.locale == locale)
+        .order_by(AgreementTemplate.version.desc()).limit(1)).first()
+    if row is None:
+        if name != DEFAULT_NAME:
+            raise NotFound(f"no template named {name!r}", field="template")
+        row = AgreementTemplate(name=name, locale=locale, version=1, clauses=default_clauses(locale),
+                                note="default", created_at=clock.now(), created_by_name="system")
+        session.add(row)
+        session.flush()
+    return row
+
+
+def get(session: Session, template_id: int) -> AgreementTemplate:
+    row = session.get(AgreementTemplate, template_id) if isinstance(template_id, int) else None
+    if row is None:
+        raise NotFound("no such template", field="template_id")
+    return row
+
+
+def listing(session: Session) -> list[AgreementTemplate]:
+    """Every version of every template, newest first."""
+    return list(session.scalars(select(AgreementTemplate).order_by(
+        AgreementTemplate.name, AgreementTemplate.locale, AgreementTemplate.version.desc())))
+
+
+def may_edit(session: Session, actor: Actor) -> bool:
+    """Admins, and anyone holding the legal seat on some incident (templates are organisation-wide)."""
+    if allowed(Action.TEMPLATE_EDIT, actor.role):
+        return True
+    if actor.user_id is None:
+        return False
+    n = session.scalar(select(func.count(SeatAssignment.id)).where(
+        SeatAssignment.user_id == actor.user_id, SeatAssignment.seat == "legal",
+        SeatAssignment.released_at.is_(None)))
+    return bool(n)
+
+
+def edit(session: Session, *, actor: Actor, locale: str, clauses: object, note: object = "",
+         name: str = DEFAULT_NAME, expected_version: int | None = None) -> AgreementTemplate:
+    """Save a new version of a template; agreements already drafted keep theirs."""
+    if not may_edit(session, actor):
+        raise Forbidden("only legal may edit agreement templates", action=Action.TEMPLATE_EDIT.value)
+    base = current(session, locale, name)
+    if expected_version is not None and expected_version != base.version:
+        from incident.errors import Conflict
+        raise Conflict("the template was changed by someone else; reload", field="version",
+                       current_version=base.version)
+    new = parse_clauses(clauses, base.clauses)
+    for key in CLAUSES:
+        if not new.get(key):
+            raise ValidationError(f"clause {key} may not be empty", field=f"clauses.{key}")
+    if not isinstance(note, str) or len(note) > 300:
+        raise ValidationError("note must be text of at most 300 characters", field="note")
+    if new == base.clauses:
+        return base
+    row = AgreementTemplate(name=name, locale=locale, version=base.version + 1, clauses=new, note=note,
+                            created_at=clock.now(), created_by_id=actor.user_id,
+                            created_by_name=actor.name)
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,63 @@
+"""Page furniture shared by every PDF: styles, and a canvas numbering pages "n / total" with the id."""
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from exports.pdf import fonts
+
+PAGE = A4
+MARGIN = 20 * mm
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    font = fonts.register()
+    base = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    return {
+        "body": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER,
+                                spaceAfter=4 * mm),
+        "h": ParagraphStyle("h", parent=base, fontSize=12, leading=18, spaceBefore=4 * mm,
+                            spaceAfter=1.5 * mm),
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=13),
+        "mono": ParagraphStyle("mono", parent=base, fontSize=7.5, leading=10, wordWrap="CJK"),
+    }
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of untrusted text: escaped, line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def numbered_canvas(footer: str, page_label: Any) -> type[Canvas]:
+    """A canvas class that defers pages so each footer can say "page n of total"."""
+
+    class _Numbered(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (ReportLab API)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for n, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self.setFont(fonts.FONT, 8)
+                self.setFillGray(0.35)
+                self.drawString(MARGIN, 10 * mm, footer)
+                self.drawRightString(PAGE[0] - MARGIN, 10 * mm, page_label(n, total))
+                super().showPage()
+            super().save()
+
+    return _Numbered

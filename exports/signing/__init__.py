@@ -1,0 +1,1 @@
+"""Signing: the pyHanko organisation signer, certificates, verification, sealing use cases and batches."""

@@ -1,0 +1,64 @@
+"""The claimants' rows: claimants (contact numbers encrypted at rest) and contact reveals."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from incident import headcount
+from incident.db import Base, UTCDateTime
+
+
+class ClaimantStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"   # left the group complaint
+    SETTLED = "settled"       # signed an agreement
+
+
+class Claimant(Base):
+    __tablename__ = "claimants"
+    __table_args__ = (
+        Index("ix_claimants_incident_segment", "incident_id", "segment"),
+        Index("ix_claimants_incident_phone_index", "incident_id", "phone_index"),
+        Index("ix_claimants_incident_unit_key", "incident_id", "unit_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(200), default="")       # unit/address or order number
+    unit_key: Mapped[str] = mapped_column(String(200), default="")   # normalised unit, for duplicates
+    segment: Mapped[str] = mapped_column(String(120), default="")    # building, floor, order batch…
+    phone_cipher: Mapped[str] = mapped_column(Text, default="")
+    phone_index: Mapped[str] = mapped_column(String(64), default="")  # keyed HMAC, for duplicates
+    phone_masked: Mapped[str] = mapped_column(String(32), default="")
+    id_cipher: Mapped[str] = mapped_column(Text, default="")
+    id_masked: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default=ClaimantStatus.ACTIVE.value)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ContactReveal(Base):
+    """Who saw a clear contact number, when and why (the number itself is never stored here)."""
+
+    __tablename__ = "contact_reveals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    claimant_id: Mapped[int] = mapped_column(ForeignKey("claimants.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(16))  # phone / id_number
+    reason: Mapped[str] = mapped_column(String(500))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def registry_exists(session: Session, incident_id: int) -> bool:
+    """True once the incident has any claimant row: from then on the registry owns the headcount."""
+    return session.scalar(select(Claimant.id).where(Claimant.incident_id == incident_id).limit(1)) is not None
+
+
+headcount.register_registry(registry_exists)

@@ -1,0 +1,1 @@
+"""Representatives: election, signed mandates, replacement, revocation, and whom each one covers."""

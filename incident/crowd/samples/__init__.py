@@ -1,0 +1,1 @@
+"""Verification samples: reproducible draws, their statistics, and the re-run that verifies a draw."""

@@ -1,0 +1,219 @@
+"""Crowd API: claimants (masked), import, contact reveal, representatives; and the incident-page section."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
+
+from incident import attachments, service
+from incident.access.actor import Actor
+from incident.access.permissions import Action
+from incident.crowd.claimants import importer, reveal
+from incident.crowd.claimants import service as claimants
+from incident.crowd.representatives import service as representatives
+from incident.crowd.summary import crowd_view, representative_dict
+from incident.errors import ValidationError
+from incident.models import Incident
+from realtime.auth import actor
+from realtime.dbsession import db
+from realtime.http.params import int_arg, json_body
+from realtime.openapi import register_body
+from realtime.sections import Section, register_section
+
+bp = Blueprint("crowd", __name__, url_prefix="/api/v1/incidents/<int:incident_id>")
+_CLAIMANT = {"name": {"type": "string", "maxLength": 120},
+             "unit": {"type": "string", "maxLength": 200, "description": "unit/address or order number"},
+             "phone": {"type": "string", "description": "stored encrypted, shown masked"},
+             "id_number": {"type": "string", "description": "optional; stored encrypted, shown masked"},
+             "segment": {"type": "string", "maxLength": 120, "description": "building, floor, batch…"}}
+
+
+def _upload() -> tuple[str, str, bytes]:
+    f = request.files.get("file")
+    if f is None:
+        raise ValidationError("attach the file as multipart field 'file'", field="file")
+    return f.filename or "upload", f.mimetype or "", f.read()
+
+
+@bp.get("/crowd")
+def crowd(incident_id: int):  # type: ignore[no-untyped-def]
+    """The crowd board: counts, segments, warnings, representatives and claimants (masked)."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    return jsonify(crowd_view(db(), inc, limit=int_arg("limit", 200, 1, 5000)))
+
+
+@bp.get("/claimants")
+def list_claimants(incident_id: int):  # type: ignore[no-untyped-def]
+    """A page of claimants, contact numbers masked."""
+    rows, total = claimants.listing(db(), actor=actor(), incident_id=incident_id,
+                                    status=request.args.get("status") or None, query=request.args.get("q", ""),
+                                    limit=int_arg("limit", 200, 1, 5000), offset=int_arg("offset", 0))
+    return jsonify({"total": total, "claimants": [claimants.to_dict(c) for c in rows]})
+
+
+@bp.post("/claimants")
+def add_claimant(incident_id: int):  # type: ignore[no-untyped-def]
+    """Register one claimant."""
+    row = claimants.add(db(), actor=actor(), incident_id=incident_id, data=json_body())
+    db().commit()
+    return jsonify(claimants.to_dict(row)), 201
+
+
+@bp.patch("/claimants/<int:claimant_id>")
+def update_claimant(incident_id: int, claimant_id: int):  # type: ignore[no-untyped-def]
+    """Edit a claimant (send the version you read; 409 when stale)."""
+    data = json_body()
+    row = claimants.update(db(), actor=actor(), incident_id=incident_id, claimant_id=claimant_id,
+                           data=data, expected_version=data.get("version"))
+    db().commit()
+    return jsonify(claimants.to_dict(row))
+
+
+@bp.post("/claimants/<int:claimant_id>/withdraw")
+def withdraw_claimant(incident_id: int, claimant_id: int):  # type: ignore[no-untyped-def]
+    """Withdraw a claimant from the complaint."""
+    data = json_body()
+    row = claimants.withdraw(db(), actor=actor(), incident_id=incident_id, claimant_id=claimant_id,
+                             reason=data.get("reason"), expected_version=data.get("version"))
+    db().commit()
+    return jsonify(claimants.to_dict(row))
+
+
+@bp.post("/claimants/<int:claimant_id>/reveal")
+def reveal_contact(incident_id: int, claimant_id: int):  # type: ignore[no-untyped-def]
+    """Reveal a clear phone or ID number (seat-restricted, reason required, recorded)."""
+    data = json_body()
+    value = reveal.reveal(db(), actor=actor(), incident_id=incident_id, claimant_id=claimant_id,
+                          field=data.get("field"), reason=data.get("reason"))
+    db().commit()
+    resp = jsonify({"claimant_id": claimant_id, "field": data.get("field"), "value": value})
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.post("/claimants/import")
+def import_claimants(incident_id: int):  # type: ignore[no-untyped-def]
+    """Bulk import a CSV/XLSX (multipart 'file', form 'mode'); returns the per-row report."""
+    filename, _ctype, data = _upload()
+    report = importer.import_claimants(db(), actor=actor(), incident_id=incident_id, filename=filename,
+                                       data=data, mode=request.form.get("mode"))
+    db().commit()
+    return jsonify(report.to_dict()), 201
+
+
+@bp.get("/claimants.csv")
+def export_claimants(incident_id: int):  # type: ignore[no-untyped-def]
+    """The claimant list as CSV, contact numbers masked."""
+    rows, _total = claimants.listing(db(), actor=actor(), incident_id=incident_id, limit=10**6)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([_("Name"), _("Unit / order"), _("Phone"), _("ID number"), _("Segment"), _("Status"),
+                _("Joined")])
+    for c in rows:
+        w.writerow([c.name, c.unit, c.phone_masked, c.id_masked, c.segment, c.status, c.joined_at.isoformat()])
+    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=claimants-{incident_id}.csv"})
+
+
+@bp.post("/representatives")
+def elect_representative(incident_id: int):  # type: ignore[no-untyped-def]
+    """Record a representative elected by the crowd."""
+    d = json_body()
+    rep = representatives.elect(db(), actor=actor(), incident_id=incident_id, claimant_id=d.get("claimant_id"),
+                                mandate=d.get("mandate"), claimant_ids=d.get("claimant_ids"),
+                                segments=d.get("segments"), reason=d.get("reason", ""))
+    db().commit()
+    return jsonify(representative_dict(db(), rep)), 201
+
+
+@bp.post("/representatives/<int:representative_id>/mandate")
+def attach_mandate(incident_id: int, representative_id: int):  # type: ignore[no-untyped-def]
+    """Upload the signed mandate (photo or PDF scan, multipart 'file')."""
+    filename, ctype, data = _upload()
+    rep = representatives.attach_mandate(db(), actor=actor(), incident_id=incident_id,
+                                         representative_id=representative_id, filename=filename,
+                                         content_type=ctype, data=data)
+    db().commit()
+    return jsonify(representative_dict(db(), rep)), 201
+
+
+@bp.get("/representatives/<int:representative_id>/mandate")
+def download_mandate(incident_id: int, representative_id: int):  # type: ignore[no-untyped-def]
+    """The signed mandate document."""
+    service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    rep = representatives.get(db(), incident_id, representative_id)
+    if rep.mandate_attachment_id is None:
+        raise ValidationError("no signed mandate on file", field="representative_id")
+    row, data = attachments.read(db(), rep.mandate_attachment_id, incident_id)
+    return Response(data, mimetype=row.content_type,
+                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{row.sha256[:12]}"})
+
+
+@bp.post("/representatives/<int:representative_id>/replace")
+def replace_representative(incident_id: int, representative_id: int):  # type: ignore[no-untyped-def]
+    """Replace a representative by another claimant (same coverage)."""
+    d = json_body()
+    rep = representatives.replace(db(), actor=actor(), incident_id=incident_id,
+                                  representative_id=representative_id, claimant_id=d.get("claimant_id"),
+                                  reason=d.get("reason"), mandate=d.get("mandate"))
+    db().commit()
+    return jsonify(representative_dict(db(), rep)), 201
+
+
+@bp.post("/representatives/<int:representative_id>/revoke")
+def revoke_representative(incident_id: int, representative_id: int):  # type: ignore[no-untyped-def]
+    """Revoke a representative's mandate."""
+    d = json_body()
+    rep = representatives.revoke(db(), actor=actor(), incident_id=incident_id,
+                                 representative_id=representative_id, reason=d.get("reason"))
+    db().commit()
+    return jsonify(representative_dict(db(), rep))
+
+
+@bp.get("/representatives/<int:representative_id>/covers")
+def mandate_covers(incident_id: int, representative_id: int):  # type: ignore[no-untyped-def]
+    """Claimants this representative may sign for (empty unless a signed sign_on_behalf mandate)."""
+    service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    rep = representatives.get(db(), incident_id, representative_id)
+    return jsonify({"representative_id": rep.id,
+                    "claimant_ids": representatives.mandate_covers(db(), rep.id),
+                    "covered": representatives.covered_claimants(db(), rep)})
+
+
+register_body("crowd.add_claimant", {"type": "object", "required": ["name", "unit", "phone"],
+                                     "properties": _CLAIMANT})
+register_body("crowd.update_claimant", {"type": "object", "required": ["version"],
+                                        "properties": _CLAIMANT | {"version": {"type": "integer"}}})
+register_body("crowd.withdraw_claimant", {"type": "object", "required": ["version"], "properties": {
+    "version": {"type": "integer"}, "reason": {"type": "string", "maxLength": 500}}})
+register_body("crowd.reveal_contact", {"type": "object", "required": ["field", "reason"], "properties": {
+    "field": {"enum": ["phone", "id_number"]}, "reason": {"type": "string", "minLength": 2}}})
+_UPLOAD = {"type": "object", "required": ["file"], "description": "multipart/form-data",
+           "properties": {"file": {"type": "string", "format": "binary"}}}
+register_body("crowd.import_claimants", _UPLOAD | {"required": ["file", "mode"], "properties": {
+    "file": {"type": "string", "format": "binary", "description": ".csv (UTF-8/GB18030) or .xlsx"},
+    "mode": {"enum": ["all_or_nothing", "skip_invalid"]}}})
+register_body("crowd.attach_mandate", _UPLOAD)
+register_body("crowd.elect_representative", {"type": "object", "required": ["claimant_id", "mandate"],
+                                             "properties": {
+    "claimant_id": {"type": "integer"}, "mandate": {"enum": ["negotiate_only", "sign_on_behalf"]},
+    "claimant_ids": {"type": "array", "items": {"type": "integer"}},
+    "segments": {"type": "array", "items": {"type": "string"}}, "reason": {"type": "string"}}})
+register_body("crowd.replace_representative", {"type": "object", "required": ["claimant_id", "reason"],
+                                               "properties": {
+    "claimant_id": {"type": "integer"}, "reason": {"type": "string"},
+    "mandate": {"enum": ["negotiate_only", "sign_on_behalf"]}}})
+register_body("crowd.revoke_representative", {"type": "object", "required": ["reason"],
+                                              "properties": {"reason": {"type": "string"}}})
+
+
+def _section(session: Any, a: Actor, inc: Incident, can: dict[str, bool]) -> dict[str, Any]:
+    return {"view": crowd_view(session, inc), "can_edit": can.get(Action.CLAIMANT_EDIT.value, False),
+            "can_reveal": can.get(Action.CONTACT_REVEAL.value, False),
+            "can_represent": can.get(Action.REPRESENTATIVE_EDIT.value, False)}
+
+
+register_section(Section("crowd", "sections/crowd.html", _section, order=40, script="crowd.js"))

@@ -1,0 +1,198 @@
+"""The split demand: templates, per-claimant items, the offer ladder, ceilings and the group view."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template
+
+from incident import service
+from incident.access.permissions import Action, allowed
+from incident.crowd.demands import ceilings
+from incident.crowd.demands import service as demands
+from incident.crowd.demands.queries import (
+    accepted_items_for_claimant,
+    group_view,
+    item_detail,
+    list_items,
+    templates,
+)
+from incident.enums import DemandType
+from incident.models import Incident
+from incident.taskgroup.queries import seats_of
+from realtime.auth import actor
+from realtime.dbsession import db
+from realtime.http.params import json_body
+from realtime.openapi import register_body
+from realtime.sections import Section, register_section
+
+bp = Blueprint("demands_api", __name__)
+API = "/api/v1/incidents/<int:incident_id>/demands"
+ITEM = API + "/items/<int:item_id>"
+
+
+def _overview(session: Any, incident_id: int) -> dict[str, Any]:
+    return {"templates": [demands.template_dict(t) for t in templates(session, incident_id)],
+            "items": list_items(session, incident_id), "summary": group_view(session, incident_id),
+            "types": [t.value for t in DemandType]}
+
+
+@bp.get(API)
+def overview(incident_id: int):  # type: ignore[no-untyped-def]
+    """All demand templates and items of an incident, with the group totals and ceilings."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    return jsonify(_overview(db(), inc.id))
+
+
+@bp.get(API + "/summary")
+def summary(incident_id: int):  # type: ignore[no-untyped-def]
+    """Group view: totals by type, status and segment (accepted count, offered vs ceiling)."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    return jsonify(group_view(db(), inc.id))
+
+
+@bp.post(API + "/templates")
+def create_template(incident_id: int):  # type: ignore[no-untyped-def]
+    """Create a demand item for all claimants or one segment (one item per claimant)."""
+    t = demands.create_template(db(), actor=actor(), incident_id=incident_id, data=json_body())
+    db().commit()
+    return jsonify(demands.template_dict(t) | {"items": list_items(db(), incident_id, t.id)}), 201
+
+
+@bp.post(API + "/templates/<int:template_id>/offers")
+def offer_template(incident_id: int, template_id: int):  # type: ignore[no-untyped-def]
+    """Offer every open or rejected item of a template (amount/remedy default to each item's own)."""
+    items = demands.offer_template(db(), actor=actor(), incident_id=incident_id, template_id=template_id,
+                                   data=json_body())
+    db().commit()
+    return jsonify({"item_ids": [it.id for it in items]}), 201
+
+
+@bp.post(API + "/templates/<int:template_id>/approve")
+def approve_template(incident_id: int, template_id: int):  # type: ignore[no-untyped-def]
+    """Legal approves every unapproved indemnity (赔偿) item of a template."""
+    data = json_body()
+    items = demands.approve_template(db(), actor=actor(), incident_id=incident_id, template_id=template_id,
+                                     note=data.get("note", ""))
+    db().commit()
+    return jsonify({"item_ids": [it.id for it in items]})
+
+
+@bp.get(ITEM)
+def get_item(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """One item with its offer ladder and history."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    return jsonify(item_detail(db(), demands.get_item(db(), inc.id, item_id)))
+
+
+def _item_call(fn: Any, incident_id: int, item_id: int, status: int = 200) -> Any:
+    it = fn(db(), actor=actor(), incident_id=incident_id, item_id=item_id, data=json_body())
+    db().commit()
+    return jsonify(item_detail(db(), it)), status
+
+
+@bp.patch(ITEM)
+def override_item(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """Override this claimant's amount, remedy, owner or deadline (optimistic version)."""
+    return _item_call(demands.override_item, incident_id, item_id)
+
+
+@bp.post(ITEM + "/offers")
+def offer_item(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """Make the next offer of the ladder (refused above the ceiling; 赔偿 needs legal approval)."""
+    return _item_call(demands.offer_item, incident_id, item_id, 201)
+
+
+@bp.post(ITEM + "/decision")
+def decide(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """Record the claimant's answer to the pending offer: accepted or rejected."""
+    return _item_call(demands.decide, incident_id, item_id)
+
+
+@bp.post(ITEM + "/fulfil")
+def fulfil(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """Mark an accepted item as carried out."""
+    return _item_call(demands.fulfil, incident_id, item_id)
+
+
+@bp.post(ITEM + "/confirm")
+def confirm(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """Record the claimant's confirmation of the fulfilment."""
+    return _item_call(demands.confirm, incident_id, item_id)
+
+
+@bp.post(ITEM + "/approve")
+def approve_item(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """Legal approves one indemnity (赔偿) item so it may be offered."""
+    data = json_body()
+    demands.approve(db(), actor=actor(), incident_id=incident_id, item_ids=[item_id], note=data.get("note", ""))
+    db().commit()
+    return jsonify(item_detail(db(), demands.get_item(db(), incident_id, item_id)))
+
+
+@bp.put(API + "/ceilings")
+def set_ceiling(incident_id: int):  # type: ignore[no-untyped-def]
+    """Set the compliance ceiling for a demand type ("*" = every type); legal seat only."""
+    data = json_body()
+    c = ceilings.set_ceiling(db(), actor=actor(), incident_id=incident_id, demand_type=data.get("demand_type"),
+                             amount=data.get("amount"), note=data.get("note", ""))
+    db().commit()
+    return jsonify(ceilings.ceiling_dict(c))
+
+
+@bp.get("/api/v1/incidents/<int:incident_id>/claimants/<int:claimant_id>/accepted-demands")
+def accepted(incident_id: int, claimant_id: int):  # type: ignore[no-untyped-def]
+    """The demand items a claimant accepted (what a settlement agreement lists)."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    rows = accepted_items_for_claimant(db(), inc.id, claimant_id)
+    return jsonify({"items": [{"item_id": r.item_id, "type": r.type, "kind": r.kind, "remedy": r.remedy,
+                               "amount": r.amount_text, "owner": r.owner, "status": r.status,
+                               "deadline": r.deadline.isoformat() if r.deadline else None} for r in rows]})
+
+
+MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "description": "CNY, decimal string"}
+VERSION = {"version": {"type": "integer"}}
+register_body("demands_api.create_template", {"type": "object", "required": ["type", "owner"], "properties": {
+    "type": {"enum": [t.value for t in DemandType]}, "remedy": {"type": "string"}, "amount": MONEY,
+    "owner": {"type": "string"}, "deadline": {"type": "string", "format": "date-time"},
+    "segment": {"type": "string", "description": "empty: all claimants"}}})
+register_body("demands_api.offer_template", {"type": "object", "properties": {"amount": MONEY,
+                                                                               "remedy": {"type": "string"}}})
+register_body("demands_api.approve_template", {"type": "object", "properties": {"note": {"type": "string"}}})
+register_body("demands_api.approve_item", {"type": "object", "properties": {"note": {"type": "string"}}})
+register_body("demands_api.override_item", {"type": "object", "required": ["version"], "properties": VERSION | {
+    "amount": MONEY, "remedy": {"type": "string"}, "owner": {"type": "string"},
+    "deadline": {"type": "string", "format": "date-time"}}})
+register_body("demands_api.offer_item", {"type": "object", "required": ["version"], "properties": VERSION | {
+    "amount": MONEY, "remedy": {"type": "string"}}})
+register_body("demands_api.decide", {"type": "object", "required": ["version", "decision"], "properties": VERSION | {
+    "decision": {"enum": ["accepted", "rejected"]}, "note": {"type": "string"}}})
+register_body("demands_api.fulfil", {"type": "object", "required": ["version"], "properties": VERSION | {
+    "note": {"type": "string"}}})
+register_body("demands_api.confirm", {"type": "object", "required": ["version"], "properties": VERSION | {
+    "confirmed_by": {"type": "string"}}})
+register_body("demands_api.set_ceiling", {"type": "object", "required": ["demand_type", "amount"], "properties": {
+    "demand_type": {"enum": ["*", *[t.value for t in DemandType]]}, "amount": MONEY, "note": {"type": "string"}}})
+
+
+SECTION_ROWS = 100  # per template on the page; the API lists every item
+
+
+def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict[str, Any]:
+    data = _overview(session, inc.id)
+    by_template: dict[int, list[dict[str, Any]]] = {}
+    for it in data["items"]:
+        by_template.setdefault(it["template_id"], []).append(it)
+    data["by_template"] = {tid: {"rows": rows[:SECTION_ROWS], "total": len(rows)} for tid, rows in by_template.items()}
+    return data
+
+
+@bp.get("/incidents/<int:incident_id>/sections/demands")
+def fragment(incident_id: int):  # type: ignore[no-untyped-def]
+    """The demands section alone, re-fetched by demands.js when a demand event arrives."""
+    a = actor()
+    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
+    can = {act.value: allowed(act, a.role, seats_of(db(), inc.id, a.user_id)) for act in Action}
+    return render_template("sections/demands.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+
+
+register_section(Section("demands", "sections/demands.html", _provider, order=41, script="demands.js"))

@@ -1,0 +1,148 @@
+"""Verification samples: draw, outcomes, evidence, the bound on the crowd, re-checking a draw."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from incident import attachments, service
+from incident.access.permissions import Action, allowed
+from incident.crowd.samples import service as samples
+from incident.crowd.samples import stats
+from incident.crowd.samples.verify import verify_draw
+from incident.errors import NotFound, ValidationError
+from incident.models import Incident
+from incident.taskgroup.queries import seats_of
+from realtime.auth import actor
+from realtime.dbsession import db
+from realtime.http.params import json_body
+from realtime.openapi import register_body
+from realtime.sections import Section, register_section
+
+bp = Blueprint("samples_api", __name__)
+API = "/api/v1/incidents/<int:incident_id>/samples"
+
+
+def _share_arg(name: str, default: str | None = None, lo: str = "0", hi: str = "1") -> str:
+    raw = request.args.get(name, default)
+    try:
+        value = Decimal(raw or "x")
+    except InvalidOperation:
+        raise ValidationError(f"{name} must be a decimal between {lo} and {hi}, e.g. 0.95", field=name) from None
+    if not Decimal(lo) < value < Decimal(hi):
+        raise ValidationError(f"{name} must be strictly between {lo} and {hi}", field=name)
+    return str(value)
+
+
+@bp.get(API)
+def list_draws(incident_id: int):  # type: ignore[no-untyped-def]
+    """List the verification sample draws of an incident with their statistics."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    conf = _share_arg("confidence", "0.95", "0.5")
+    return jsonify({"draws": [samples.draw_dict(db(), d, conf) for d in samples.list_draws(db(), inc.id)]})
+
+
+@bp.post(API)
+def draw(incident_id: int):  # type: ignore[no-untyped-def]
+    """Draw k claimants at random to verify a claim (optionally stratified by segment)."""
+    data = json_body()
+    d = samples.draw(db(), actor=actor(), incident_id=incident_id, claim=data.get("claim"), k=data.get("k"),
+                     stratified=data.get("stratified", False))
+    db().commit()
+    return jsonify(samples.draw_dict(db(), d)), 201
+
+
+@bp.get(API + "/<int:draw_id>")
+def get_draw(incident_id: int, draw_id: int):  # type: ignore[no-untyped-def]
+    """One draw: members, outcomes, and the lower bound on the share of valid claims."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    conf = _share_arg("confidence", "0.95", "0.5")
+    return jsonify(samples.draw_dict(db(), samples.get_draw(db(), inc.id, draw_id), conf))
+
+
+@bp.get(API + "/<int:draw_id>/verify")
+def verify(incident_id: int, draw_id: int):  # type: ignore[no-untyped-def]
+    """Re-run the draw from its timeline event and compare with the record and today's crowd."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    return jsonify(verify_draw(db(), inc.id, draw_id).to_dict())
+
+
+@bp.post(API + "/<int:draw_id>/members/<int:member_id>/outcome")
+def outcome(incident_id: int, draw_id: int, member_id: int):  # type: ignore[no-untyped-def]
+    """Record a sampled claimant's outcome (confirmed / refuted / partly / unreachable) and a note."""
+    data = json_body()
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ValidationError("version must be a whole number", field="version")
+    m = samples.record_outcome(db(), actor=actor(), incident_id=incident_id, draw_id=draw_id,
+                               member_id=member_id, outcome=data.get("outcome"), note=data.get("note", ""),
+                               expected_version=version)
+    db().commit()
+    return jsonify(m.to_dict())
+
+
+@bp.post(API + "/<int:draw_id>/members/<int:member_id>/evidence")
+def evidence(incident_id: int, draw_id: int, member_id: int):  # type: ignore[no-untyped-def]
+    """Attach an evidence file (multipart field "file") to a sampled claimant."""
+    f = request.files.get("file")
+    if f is None:
+        raise ValidationError("send the evidence as multipart/form-data field 'file'", field="file")
+    m = samples.add_evidence(db(), actor=actor(), incident_id=incident_id, draw_id=draw_id,
+                             member_id=member_id, filename=f.filename or "", content_type=f.mimetype or "",
+                             data=f.read())
+    db().commit()
+    return jsonify(m.to_dict()), 201
+
+
+@bp.get(API + "/<int:draw_id>/members/<int:member_id>/evidence/<int:attachment_id>")
+def evidence_file(incident_id: int, draw_id: int, member_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """Download one evidence file of a sampled claimant (checked against its stored hash)."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    member = samples.get_member(db(), inc.id, draw_id, member_id)
+    if attachment_id not in (member.attachment_ids or []):
+        raise NotFound("no such evidence file for this sampled claimant", field="attachment_id")
+    row, data = attachments.read(db(), attachment_id, inc.id)
+    return Response(data, mimetype=row.content_type,
+                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}",
+                             "X-Content-Type-Options": "nosniff"})
+
+
+@bp.get(API + "/size")
+def sample_size(incident_id: int):  # type: ignore[no-untyped-def]
+    """Sample size needed for a target lower bound, given an assumed share (finite population N)."""
+    inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    target = _share_arg("target")
+    assumed = _share_arg("assumed")
+    conf = _share_arg("confidence", "0.95", "0.5")
+    size = sum(len(v) for v in samples.population(db(), inc.id).values())
+    n = stats.sample_size(target, assumed, N=size or None, confidence=conf)
+    return jsonify({"population": size, "target": target, "assumed": assumed, "confidence": conf,
+                    "n": n, "method": "hypergeometric" if size else "clopper-pearson"})
+
+
+register_body("samples_api.draw", {"type": "object", "required": ["claim", "k"], "properties": {
+    "claim": {"type": "string", "maxLength": 500}, "k": {"type": "integer", "minimum": 1},
+    "stratified": {"type": "boolean", "description": "proportional allocation by segment"}}})
+register_body("samples_api.outcome", {"type": "object", "required": ["outcome"], "properties": {
+    "outcome": {"enum": ["confirmed", "refuted", "partly", "unreachable"]}, "note": {"type": "string"},
+    "version": {"type": "integer"}}})
+register_body("samples_api.evidence", {"type": "object", "description": "multipart/form-data with 'file'"})
+
+
+def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict[str, Any]:
+    return {"draws": [samples.draw_dict(session, d) for d in samples.list_draws(session, inc.id)],
+            "population": sum(len(v) for v in samples.population(session, inc.id).values())}
+
+
+@bp.get("/incidents/<int:incident_id>/sections/samples")
+def fragment(incident_id: int):  # type: ignore[no-untyped-def]
+    """The samples section alone, re-fetched by demands.js when a sample event arrives."""
+    a = actor()
+    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
+    can = {act.value: allowed(act, a.role, seats_of(db(), inc.id, a.user_id)) for act in Action}
+    return render_template("sections/samples.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+
+
+register_section(Section("samples", "sections/samples.html", _provider, order=40))  # demands.js serves both

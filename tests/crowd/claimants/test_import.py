@@ -1,0 +1,104 @@
+"""Bulk import: a 2,000-row CSV with ~3% bad rows, both modes, XLSX with Chinese headers, duplicates."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from incident.crowd.claimants.models import Claimant
+from incident.timeline.models import Event
+from tests.crowd.helpers import crowd_incident, csv_with_bad_rows
+
+P = "/api/v1/incidents/{}/claimants/import"
+
+
+def _upload(api, inc_id, data, name="crowd.csv", mode="skip_invalid"):
+    return api.post(P.format(inc_id), data={"file": (io.BytesIO(data), name), "mode": mode},
+                    content_type="multipart/form-data")
+
+
+def _stored(session, inc_id):
+    session.rollback()
+    return session.scalars(select(Claimant).where(Claimant.incident_id == inc_id)).all()
+
+
+def test_skip_invalid_stores_exactly_the_valid_rows(session, api_as):
+    data, bad, good = csv_with_bad_rows(2000)
+    assert 55 <= len(bad) <= 65  # about 3%
+    inc, leader = crowd_incident(session)
+    r = _upload(api_as(leader), inc.id, data)
+    assert r.status_code == 201, r.get_json()
+    rep = r.get_json()
+    assert rep["rows"] == 2000 and rep["stored"] == len(good) and rep["bad_rows"] == len(bad)
+    assert {e["row"]: e["field"] for e in rep["errors"]} == bad
+    assert all(e["reason"] and e["message"] for e in rep["errors"])
+    rows = _stored(session, inc.id)
+    assert sorted(c.unit for c in rows) == sorted(g["unit"] for g in good)
+    assert sorted(c.phone_masked for c in rows) == sorted(g["phone"][:3] + "****" + g["phone"][-4:] for g in good)
+    events = session.scalars(select(Event).where(Event.incident_id == inc.id,
+                                                 Event.type == "claimants.imported")).all()
+    assert len(events) == 1 and events[0].payload["stored"] == len(good)
+    assert not any(g["phone"] in str(events[0].payload) for g in good)
+    session.refresh(inc)
+    assert inc.headcount == len(good)
+
+
+def test_all_or_nothing_stores_none_and_reports_every_bad_row(session, api_as):
+    data, bad, _good = csv_with_bad_rows(2000)
+    inc, leader = crowd_incident(session)
+    r = _upload(api_as(leader), inc.id, data, mode="all_or_nothing")
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["field"] == "file" and body["report"]["stored"] == 0
+    assert {e["row"]: e["field"] for e in body["report"]["errors"]} == bad
+    assert _stored(session, inc.id) == []
+    assert session.scalar(select(func.count(Event.id)).where(Event.incident_id == inc.id,
+                                                             Event.type == "claimants.imported")) == 0
+
+
+def test_all_or_nothing_stores_a_clean_file(session, api_as):
+    data, _bad, good = csv_with_bad_rows(60, every=10**6)
+    inc, leader = crowd_incident(session)
+    r = _upload(api_as(leader), inc.id, data, mode="all_or_nothing")
+    assert r.status_code == 201 and r.get_json()["stored"] == 60 == len(good)
+
+
+def test_xlsx_with_english_headers_numbers_and_existing_duplicates(session, api_as):
+    inc, leader = crowd_incident(session)
+    api = api_as(leader)
+    api.post(f"/api/v1/incidents/{inc.id}/claimants", {"name": "甲", "unit": "5-1-101", "phone": "13700000001"})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Name", "Order number", "Mobile", "ID", "Batch", "Remark"])
+    ws.append(["䶮明", "DD20261111001", 13900000001, None, "双11第1批", "ok"])
+    ws.append(["乙", "5-1-101", 13900000002, None, "", ""])        # unit already registered
+    ws.append(["丙", "DD20261111003", "13700000001", None, "", ""])  # phone already registered
+    ws.append([None, None, None, None, None, None])                   # blank line: not a row
+    ws.append(["丁", "DD20261111004", 13900000004.0, "110105199001011234", "双11第1批", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = _upload(api, inc.id, buf.getvalue(), name="buyers.xlsx")
+    assert r.status_code == 201, r.get_json()
+    rep = r.get_json()
+    assert rep["rows"] == 4 and rep["stored"] == 2 and rep["ignored_columns"] == ["Remark"]
+    assert [(e["row"], e["field"], e["reason"]) for e in rep["errors"]] == [
+        (3, "unit", "duplicate_existing"), (4, "phone", "duplicate_existing")]
+    names = sorted(c.name for c in _stored(session, inc.id))
+    assert names == sorted(["甲", "䶮明", "丁"])
+
+
+def test_bad_files_and_modes_are_refused_and_store_nothing(session, api_as):
+    inc, leader = crowd_incident(session)
+    api = api_as(leader)
+    ok = "姓名,房号,电话\n甲,1-1-101,13800000001\n".encode()
+    assert _upload(api, inc.id, ok, mode="maybe").get_json()["field"] == "mode"
+    r = api.post(P.format(inc.id), data={"mode": "skip_invalid"}, content_type="multipart/form-data")
+    assert r.status_code == 400 and r.get_json()["field"] == "file"
+    for data in (b"", "姓名,电话\n甲,13800000001\n".encode(), b"\xd0\xcf\x11\xe0rest", "姓名,房号,电话\n".encode(),
+                 b"PK\x03\x04garbage"):
+        r = _upload(api, inc.id, data)
+        assert r.status_code == 400 and r.get_json()["field"] == "file", (data, r.get_json())
+    assert _stored(session, inc.id) == []
+    gbk = "姓名,房号,电话\n甲,1-1-101,13800000001\n".encode("gb18030")
+    assert _upload(api, inc.id, gbk).get_json()["stored"] == 1
