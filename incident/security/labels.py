@@ -20,3 +20,7 @@ LABELS.update({
     },
     "security_document": {"agreement_preview": "agreement draft (PDF)", "sealed_agreement": "sealed agreement (PDF)"},
 })
+# Request fields the security features name in their errors.
+LABELS["field"].update({"next": "redirect target", "since": "from (day)", "until": "to (day)",
+                        "user": "user", "kind": "kind", "before": "older than", "event": "live event",
+                        "data": "message", "incident_id": "incident"})

@@ -8,7 +8,7 @@ import logging
 from collections import Counter
 from typing import Any
 
-from flask import g, request
+from flask import current_app, g, request
 
 from incident.db import begin_write
 from incident.errors import DomainError, Forbidden, NotFound, Unauthenticated, ValidationError
@@ -18,8 +18,20 @@ from realtime.dbsession import db
 from realtime.security.buckets import Buckets
 
 log = logging.getLogger(__name__)
-_guard = Buckets(capacity=30, rate=0.5)  # per (kind, user or address): 30 at once, then one per 2 s
-_suppressed: Counter[tuple[str, Any]] = Counter()
+GUARD_BURST, GUARD_RATE = 30, 0.5  # per (kind, user or address): 30 at once, then one per 2 s
+
+
+class _Guard:
+    def __init__(self) -> None:
+        self.buckets = Buckets(GUARD_BURST, GUARD_RATE)
+        self.suppressed: Counter[tuple[str, Any]] = Counter()
+
+
+def _guard() -> _Guard:
+    ext = current_app.extensions
+    if "concord.security_guard" not in ext:
+        ext["concord.security_guard"] = _Guard()
+    return ext["concord.security_guard"]
 
 
 def client_address() -> str:
@@ -40,10 +52,11 @@ def _who(user: Any = None) -> tuple[int | None, str]:
 def _allowed(kind: Kind, user_id: int | None) -> tuple[bool, int]:
     """Flood guard: (record it?, rows skipped since the last recorded one of this kind and client)."""
     key = (kind.value, user_id if user_id is not None else client_address())
-    if not _guard.take(key):
-        _suppressed[key] += 1
+    guard = _guard()
+    if not guard.buckets.take(key):
+        guard.suppressed[key] += 1
         return False, 0
-    return True, _suppressed.pop(key, 0)
+    return True, guard.suppressed.pop(key, 0)
 
 
 def add(kind: Kind, *, user: Any = None, user_id: int | None = None, user_name: str = "",
