@@ -6,12 +6,15 @@ Sizes: an event whose JSON payload exceeds MAX_MESSAGE is answered with an error
 WebSocket it closes the connection, over long-polling it answers HTTP 413 — so BUFFER is kept well
 above MAX_MESSAGE and the client gets an answer for every size in between. Rates: each connection
 may burst PER_CONNECTION events and then send CONNECTION_RATE per second; each user (all their
-connections in this server process) USER_BURST and then USER_RATE per second. A refused event is
-answered with status 429 and `retry_after`.
+connections in this server process) USER_BURST and then USER_RATE per second
+(`CONCORD_SOCKET_USER_BURST` / `CONCORD_SOCKET_USER_RATE` change these two, e.g. for a wall of
+screens under one account, or the live benchmark). A refused event is answered with status 429 and
+`retry_after`.
 """
 from __future__ import annotations
 
 import json
+import os
 import threading
 from typing import Any
 
@@ -47,12 +50,27 @@ def bounded_id(value: Any, field: str, lo: int = 1) -> int:
     return value
 
 
+def _positive(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1e9:
+        raise ValueError(f"{name} must be a positive number, not {raw!r}")
+    return value
+
+
 class SocketLimits:
     """Per-process rate state of the sockets: one bucket per connection and one per user."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        env = dict(os.environ) if env is None else env
         self.connections = Buckets(PER_CONNECTION, CONNECTION_RATE)
-        self.users = Buckets(USER_BURST, USER_RATE)
+        self.users = Buckets(_positive(env, "CONCORD_SOCKET_USER_BURST", USER_BURST),
+                             _positive(env, "CONCORD_SOCKET_USER_RATE", USER_RATE))
         self._logged: set[str] = set()  # connections whose current burst of refusals is logged
         self._lock = threading.Lock()
 
