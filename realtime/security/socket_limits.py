@@ -9,14 +9,15 @@ may burst PER_CONNECTION events and then send CONNECTION_RATE per second; each u
 connections in this server process) USER_BURST and then USER_RATE per second
 (`CONCORD_SOCKET_USER_BURST` / `CONCORD_SOCKET_USER_RATE` change these two, e.g. for a wall of
 screens under one account, or the live benchmark). A refused event is answered with status 429 and
-`retry_after`.
+`retry_after`; a flood of refusals is one security-log entry per connection and 10 s.
 """
 from __future__ import annotations
 
 import json
 import os
 import threading
-from typing import Any
+import time
+from typing import Any, Callable
 
 from incident.errors import ValidationError
 from realtime.security.buckets import Buckets
@@ -66,28 +67,31 @@ def _positive(env: dict[str, str], name: str, default: float) -> float:
 class SocketLimits:
     """Per-process rate state of the sockets: one bucket per connection and one per user."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    LOG_EVERY = 10.0  # seconds: a flood of refused events is one security-log entry per interval
+
+    def __init__(self, env: dict[str, str] | None = None,
+                 now: Callable[[], float] = time.monotonic) -> None:
         env = dict(os.environ) if env is None else env
-        self.connections = Buckets(PER_CONNECTION, CONNECTION_RATE)
+        self.now = now
+        self.connections = Buckets(PER_CONNECTION, CONNECTION_RATE, now=now)
         self.users = Buckets(_positive(env, "CONCORD_SOCKET_USER_BURST", USER_BURST),
-                             _positive(env, "CONCORD_SOCKET_USER_RATE", USER_RATE))
-        self._logged: set[str] = set()  # connections whose current burst of refusals is logged
+                             _positive(env, "CONCORD_SOCKET_USER_RATE", USER_RATE), now=now)
+        self._logged: dict[str, float] = {}  # connection -> when its last refusal was logged
         self._lock = threading.Lock()
 
     def admit(self, sid: str, user_id: int | None) -> bool:
         """Spend one event of the connection's and the user's allowance; False when either is empty."""
-        ok = self.connections.take(sid) and (user_id is None or self.users.take(user_id))
-        if ok:
-            with self._lock:
-                self._logged.discard(sid)
-        return ok
+        return self.connections.take(sid) and (user_id is None or self.users.take(user_id))
 
     def first_refusal(self, sid: str) -> bool:
-        """True once per burst of refused events (the one the security log records)."""
+        """True for at most one refused event per connection and LOG_EVERY seconds (the one logged)."""
+        t = self.now()
         with self._lock:
-            first = sid not in self._logged
-            self._logged.add(sid)
-            return first
+            last = self._logged.get(sid)
+            if last is not None and t - last < self.LOG_EVERY:
+                return False
+            self._logged[sid] = t
+            return True
 
     def retry_after(self, sid: str, user_id: int | None) -> float:
         wait = self.connections.retry_after(sid)
@@ -96,4 +100,4 @@ class SocketLimits:
     def forget(self, sid: str) -> None:
         self.connections.forget(sid)
         with self._lock:
-            self._logged.discard(sid)
+            self._logged.pop(sid, None)
