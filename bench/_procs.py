@@ -67,7 +67,8 @@ def concord_server(instance: Path, threads: int) -> Server:
     port = free_port()
     return Server(["-m", "concord", "--instance", str(instance), "serve", "--host", "127.0.0.1",
                    "--port", str(port), "--threads", str(threads)], port, instance / f"serve-{port}.log",
-                  env={"CONCORD_PUBLIC_URL": f"http://127.0.0.1:{port}"})
+                  # one demo user holds all N sockets: lift the per-user event rate (issue 10 socket limits)
+                  env={"CONCORD_PUBLIC_URL": f"http://127.0.0.1:{port}", "CONCORD_SOCKET_USER_BURST": "100000"})
 
 
 def bare_server(folder: Path, mode: str, threads: int) -> Server:

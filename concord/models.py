@@ -23,4 +23,7 @@ from incident.triage import store as _lexicon  # noqa: F401
 from playbooks import models as _playbooks  # noqa: F401,E402
 from playbooks.notify import models as _notify  # noqa: F401,E402
 
+# -- security log (issue 10)
+from incident.security import models as _security  # noqa: F401,E402
+
 metadata = Base.metadata

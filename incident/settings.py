@@ -36,6 +36,9 @@ class Settings:
     reminder_minutes: int = 5
     business_hours: str = "mon-fri 09:00-18:00"
     notify_emails: str = ""
+    # -- login throttling (issue 10): how many reverse proxies in front of Concord may be believed
+    # about the client address (X-Forwarded-For) and scheme; 0 = none, use the socket's peer.
+    trusted_proxies: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def origins(self) -> list[str]:
@@ -88,5 +91,19 @@ def load_settings(instance: Path | None = None, env: Mapping[str, str] | None = 
     if env.get("CONCORD_ALLOWED_ORIGINS"):
         values["allowed_origins"] = [o.strip() for o in env["CONCORD_ALLOWED_ORIGINS"].split(",")
                                      if o.strip()]
+    # -- login throttling (issue 10)
+    if env.get("CONCORD_TRUSTED_PROXIES"):
+        values["trusted_proxies"] = env["CONCORD_TRUSTED_PROXIES"]
     values.update(overrides)
+    values["trusted_proxies"] = proxy_count(values.get("trusted_proxies", 0))
     return Settings(instance=instance, **values)
+
+
+# -- login throttling (issue 10)
+def proxy_count(value: Any) -> int:
+    """CONCORD_TRUSTED_PROXIES as a count of proxies (0-5), or a clear error."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) > 5:
+        raise ValueError(f"CONCORD_TRUSTED_PROXIES must be a whole number from 0 to 5 "
+                         f"(the reverse proxies in front of Concord), not {value!r}")
+    return int(text)

@@ -9,7 +9,9 @@ from flask import Flask, request, session
 from incident import attachments, i18n, privacy
 from incident.db import make_engine, make_session_factory
 from incident.settings import Settings, load_settings
-from realtime import auth, errors
+from realtime import auth, errors, security
+from realtime.security.headers import SESSION_COOKIE, cookie_name
+from realtime.security.socket_limits import BUFFER as SOCKET_BUFFER
 from realtime.dbsession import close_db
 from realtime.extensions import babel, domain, socketio
 
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
-        SESSION_COOKIE_NAME="concord_session",
+        SESSION_COOKIE_NAME=cookie_name(SESSION_COOKIE, settings),  # __Host- prefix under https
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LOCALE,
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     babel.domain_instance = domain  # cached_property: our merged-catalog domain replaces the default
     auth.register(app)
     errors.register(app)
+    security.register(app, settings)  # -- issue 10: headers, security log
 
     from realtime.http import register_blueprints
     register_blueprints(app)
@@ -74,9 +77,11 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
         manage_session=False,
         ping_interval=10,
         ping_timeout=20,
+        max_http_buffer_size=SOCKET_BUFFER,  # -- issue 10: above the per-event limit (socket_limits.py)
     )
     sockets.register(app, settings)
 
     from realtime import templating
     templating.register(app)
+    security.trust_proxies(app, settings)  # -- issue 10: last, outside the Socket.IO middleware
     return app

@@ -12,6 +12,7 @@ from incident.accounts.models import User
 from incident.errors import Unauthenticated, ValidationError
 from incident.db import begin_write
 from realtime.dbsession import db
+from realtime.security.redirects import is_safe
 
 PUBLIC_ENDPOINTS = {"pages.login", "static", "health.healthz", "vendor.asset", "pages.set_language"}
 CSRF_HEADER = "X-CSRF-Token"
@@ -64,7 +65,8 @@ def register(app: Flask) -> None:
         if current_user() is None:
             if request.path.startswith("/api/"):
                 raise Unauthenticated("login required", field=None)
-            return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+            here = request.full_path.rstrip("?")
+            return redirect(url_for("pages.login", next=here if is_safe(here) else None))
         return None
 
     @app.context_processor

@@ -8,6 +8,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from incident.labels import field_label
+from realtime.security.recorder import note_error
 
 from incident.errors import (Conflict, DomainError, Forbidden, NotFound, Throttled, Unauthenticated,
                              ValidationError)
@@ -51,6 +52,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):  # type: ignore[no-untyped-def]
         status = status_of(err)
+        note_error(err, status)  # -- security log (issue 10)
         headers = {}
         if isinstance(err, Throttled):
             headers["Retry-After"] = str(err.details.get("retry_after", 60))

@@ -26,6 +26,23 @@ def start_embedded_scheduler(app):  # type: ignore[no-untyped-def]
     return runner
 
 
+def drop_server_banner() -> None:
+    """Send no `Server: gunicorn` header (issue 10): it only tells an attacker what to try.
+
+    gunicorn has no setting for it; its Response writes the line in default_headers(), so that
+    method is wrapped once per process to leave the line out.
+    """
+    from gunicorn.http import wsgi as gwsgi
+    original = gwsgi.Response.default_headers
+    if getattr(original, "concord_no_banner", False):
+        return
+
+    def default_headers(self):  # type: ignore[no-untyped-def]
+        return [h for h in original(self) if not h.lower().startswith("server:")]
+    default_headers.concord_no_banner = True  # type: ignore[attr-defined]
+    gwsgi.Response.default_headers = default_headers  # type: ignore[method-assign]
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -50,6 +67,7 @@ def run(*, host: str, port: int, threads: int = 100, instance: str | None = None
         os.environ["CONCORD_INSTANCE"] = instance
     if not scheduler:
         os.environ[EMBED_ENV] = "0"
+    drop_server_banner()
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": 1,
@@ -64,5 +82,6 @@ def run(*, host: str, port: int, threads: int = 100, instance: str | None = None
 
 def wsgi():  # type: ignore[no-untyped-def]
     """`gunicorn 'realtime.server:wsgi()'` entry point."""
+    drop_server_banner()
     from realtime.app import create_app
     return create_app()

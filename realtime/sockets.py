@@ -7,6 +7,8 @@ session, so a logout ends what an open socket may do.
 """
 from __future__ import annotations
 
+import logging
+import math
 import os
 from typing import Any
 
@@ -16,15 +18,20 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 from incident import clock, service
 from incident.access.permissions import Action
 from incident.accounts import service as accounts
-from incident.errors import DomainError, Unauthenticated, ValidationError
+from incident.errors import DomainError, NotFound, Throttled, Unauthenticated, ValidationError
+from incident.security.log import Kind
 from incident.settings import Settings
 from incident.timeline import bus, list_since
 from realtime import presence
 from realtime.dbsession import db
 from realtime.errors import error_body, status_of
+from realtime.http.access import SOCKET_ACTIONS
 from realtime.extensions import socketio
+from realtime.security import recorder
+from realtime.security import socket_limits as limits
 
 CHANNEL_ENV = "CONCORD_SOCKETIO_CHANNEL"
+log = logging.getLogger(__name__)
 
 
 def room(incident_id: int) -> str:
@@ -88,28 +95,69 @@ def _incident_id(data: Any) -> int:
     value = data.get("incident_id") if isinstance(data, dict) else None
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValidationError("incident_id must be a positive integer", field="incident_id")
-    return value
+    return limits.bounded_id(value, "incident_id")  # -- socket limits (issue 10): above 2^31-1 too
 
 
-def _refused(err: DomainError) -> dict[str, Any]:
-    return {"ok": False, "status": status_of(err), **error_body(err)}
+def _refused(err: DomainError, status: int | None = None) -> dict[str, Any]:
+    """The error acknowledgement; refusals are written to the security log (flood-guarded)."""
+    status = status or status_of(err)
+    ev = getattr(request, "event", None) or {}
+    args = ev.get("args") or ()
+    first = args[0] if args else None
+    user = request.environ.get("concord.user") or {}
+    recorder.note(Kind.SOCKET_REFUSED, user_id=user.get("id"), user_name=user.get("name", ""),
+                  incident_id=first.get("incident_id") if isinstance(first, dict) else None,
+                  status=status, event=str(ev.get("message", ""))[:60], reason=err.code, field=err.field)
+    return {"ok": False, "status": status, **error_body(err)}
 
 
 class IncidentNamespace(Namespace):
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """Every client event passes the socket limits (rate, size, known event) first."""
+        if event in ("connect", "disconnect"):
+            return super().trigger_event(event, *args)
+        return self.socketio._handle_event(self._guarded, event, self.namespace, *args)
+
+    def _guarded(self, *args: Any) -> dict[str, Any]:
+        event = str(request.event.get("message", ""))
+        user = request.environ.get("concord.user") or {}
+        guard: limits.SocketLimits = current_app.extensions["concord.socket_limits"]
+        if not guard.admit(request.sid, user.get("id")):
+            wait = max(1, math.ceil(guard.retry_after(request.sid, user.get("id"))))
+            err = Throttled("too many live events; wait %(retry_after)s s", retry_after=wait)
+            if guard.first_refusal(request.sid):
+                return _refused(err)
+            return {"ok": False, "status": 429, **error_body(err)}  # the burst is logged once
+        size = limits.payload_size(args)
+        if size is None or size > limits.MAX_MESSAGE:
+            return _refused(limits.MessageTooLarge(
+                "the message is larger than %(max)s bytes", field="data", max=limits.MAX_MESSAGE), 413)
+        if event not in SOCKET_ACTIONS:  # the declared events are the only ones served
+            return _refused(NotFound("unknown event", field="event"))
+        try:
+            return getattr(self, f"on_{event}")(args[0] if args else None)
+        except Exception:  # never leave a client without an answer
+            log.exception("socket event %s failed", event)
+            db().rollback()
+            return {"ok": False, "status": 500, "error": "internal", "field": None,
+                    "message": "the server could not handle this event; try again"}
+
     def on_connect(self, auth: Any = None) -> None:
         user = accounts.resolve_session(db(), session.get("sid"))
         if user is None:
+            recorder.note(Kind.SOCKET_REFUSED, status=401, event="connect", reason="unauthenticated")
             raise ConnectionRefusedError("login required")
         request.environ["concord.user"] = {"id": user.id, "name": user.display_name}
         join_room(user_room(user.id))
 
     def on_disconnect(self, reason: Any = None) -> None:
+        current_app.extensions["concord.socket_limits"].forget(request.sid)
         tracker: presence.LocalSockets = current_app.extensions["concord.presence_local"]
         for incident_id in tracker.forget(request.sid):
             _store().remove(incident_id, request.sid)
             _changed(incident_id)
 
-    def on_join(self, data: Any) -> dict[str, Any]:
+    def on_join(self, data: Any = None) -> dict[str, Any]:
         """Join an incident room after an access check; replies with the events after `after`."""
         try:
             user = _user()
@@ -117,6 +165,7 @@ class IncidentNamespace(Namespace):
             after = data.get("after", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
                 raise ValidationError("after must be a sequence number >= 0", field="after")
+            after = limits.bounded_id(after, "after", lo=0)
             inc = service.load_for(db(), user.actor, incident_id, Action.INCIDENT_VIEW)
             # Join first, then read: an event committed in between arrives twice, never zero times.
             join_room(room(inc.id))
@@ -132,7 +181,7 @@ class IncidentNamespace(Namespace):
         except DomainError as err:
             return _refused(err)
 
-    def on_leave(self, data: Any) -> dict[str, Any]:
+    def on_leave(self, data: Any = None) -> dict[str, Any]:
         try:
             _user()
             incident_id = _incident_id(data)
@@ -144,7 +193,7 @@ class IncidentNamespace(Namespace):
             _changed(incident_id)
         return {"ok": True, "incident_id": incident_id}
 
-    def on_presence(self, data: Any) -> dict[str, Any]:
+    def on_presence(self, data: Any = None) -> dict[str, Any]:
         """Who is on the incident's board now (same access check as join)."""
         try:
             user = _user()
@@ -179,6 +228,7 @@ def _ensure_heartbeat(app: Flask) -> None:
 def register(app: Flask, settings: Settings) -> None:
     store = app.extensions["concord.presence"] = presence.make_store(settings.redis_url, channel())
     tracker = app.extensions["concord.presence_local"] = presence.LocalSockets()
+    app.extensions["concord.socket_limits"] = limits.SocketLimits()  # -- socket limits (issue 10)
 
     def push(incident_id: int) -> None:
         if not tracker.stopped:  # a stopped app (tests) must not speak for the next one

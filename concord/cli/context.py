@@ -21,7 +21,7 @@ def settings(ctx: click.Context) -> Settings:
     path = ctx.obj.get("instance") if ctx.obj else None
     try:
         s = load_settings(Path(path) if path else None)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, ValueError) as err:  # missing instance, bad setting
         raise click.ClickException(str(err)) from None
     privacy.configure(s.field_key)
     attachments.configure(s.instance / "attachments")

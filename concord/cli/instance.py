@@ -67,6 +67,11 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, scheduler:
     if not s.public_url:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         os.environ["CONCORD_PUBLIC_URL"] = f"http://{shown}:{port}"
+    from realtime.security.socket_limits import SocketLimits
+    try:
+        SocketLimits()  # -- socket limits (issue 10): a bad CONCORD_SOCKET_USER_* is named before start
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
     from realtime.server import run
     run(host=host, port=port, threads=threads, instance=str(s.instance), scheduler=scheduler)
 

@@ -20,6 +20,8 @@ class Action(StrEnum):
     INCIDENT_LIST = "incident.list"
     USER_MANAGE = "user.manage"
     LEXICON_EDIT = "lexicon.edit"
+    # -- security log (issue 10)
+    SECURITY_VIEW = "security.view"
     # incident level
     INCIDENT_VIEW = "incident.view"
     INTAKE_EDIT = "intake.edit"
@@ -59,6 +61,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.INCIDENT_LIST: frozenset({ADMIN, MANAGER, STAFF}),
     Action.USER_MANAGE: frozenset({ADMIN}),
     Action.LEXICON_EDIT: frozenset({ADMIN}),
+    # -- security log (issue 10)
+    Action.SECURITY_VIEW: frozenset({ADMIN}),
     Action.INCIDENT_VIEW: OVERSIGHT | {MEMBER},
     Action.INTAKE_EDIT: OVERSIGHT | {LEADER, CS},
     Action.READBACK_CONFIRM: OVERSIGHT | {LEADER, CS},
@@ -87,7 +91,8 @@ MATRIX: dict[Action, frozenset[str]] = {
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,
-                         Action.LEXICON_EDIT})
+                         Action.LEXICON_EDIT,
+                         Action.SECURITY_VIEW})  # -- security log (issue 10)
 
 
 def principals(role: str, seats: set[str]) -> set[str]:

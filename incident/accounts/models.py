@@ -55,3 +55,17 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # -- login throttling (issue 10): failures decay after a quiet period since the last one
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# -- login throttling (issue 10)
+class KnownAddress(Base):
+    """A client address a user logged in from successfully: a correct password from there is not
+    held back by failures that strangers caused on the account (incident/accounts/throttle.py)."""
+
+    __tablename__ = "login_known_addresses"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_success_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,22 +1,18 @@
-"""Create users, check passwords, open and close login sessions, throttle failures."""
+"""Create users, open and close login sessions (logging in itself: incident/accounts/throttle.py)."""
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident import clock
-from incident.accounts.models import LoginSession, LoginThrottle, Role, User
-from incident.errors import Conflict, NotFound, Throttled, Unauthenticated, ValidationError
+from incident.accounts.models import LoginSession, Role, User
+from incident.errors import Conflict, NotFound, ValidationError
 
 _hasher = PasswordHasher()
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
 SESSION_IDLE = timedelta(hours=12)
 MIN_PASSWORD = 8
 
@@ -57,51 +53,9 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
-def _check_throttle(session: Session, keys: list[str]) -> None:
-    now = clock.now()
-    for key in keys:
-        row = session.get(LoginThrottle, key)
-        if row and row.locked_until and row.locked_until > now:
-            wait = int((row.locked_until - now).total_seconds()) + 1
-            raise Throttled(f"too many failed logins; try again in {wait} s", retry_after=wait)
-
-
-def _note_failure(session: Session, keys: list[str]) -> None:
-    now = clock.now()
-    for key in keys:
-        row = session.get(LoginThrottle, key)
-        if row is None or now - row.window_start > WINDOW:
-            if row is None:
-                row = LoginThrottle(key=key, failures=0, window_start=now)
-                session.add(row)
-            row.failures, row.window_start, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= MAX_FAILURES:
-            row.locked_until = now + LOCKOUT
-
-
-def login(session: Session, *, username: str, password: str, client: str = "") -> LoginSession:
-    """Check credentials and open a fresh login session; failures count towards a lockout."""
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise Unauthenticated("wrong username or password", field="password")
-    keys = [f"user:{(username or '').strip().lower()}"] + ([f"addr:{client}"] if client else [])
-    _check_throttle(session, keys)
-    user = session.scalar(select(User).where(User.username == (username or "").strip()))
-    ok = False
-    if user is not None and user.active:
-        try:
-            ok = _hasher.verify(user.password_hash, password or "")
-        except (VerificationError, InvalidHashError):
-            ok = False
-    if not ok:
-        _note_failure(session, keys)
-        raise Unauthenticated("wrong username or password", field="password")
-    for key in keys[:1]:
-        row = session.get(LoginThrottle, key)
-        if row:
-            session.delete(row)
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+def open_session(session: Session, user: User) -> LoginSession:
+    """Open a fresh server-side login session for a user whose credentials were checked
+    (incident/accounts/throttle.py `login`)."""
     now = clock.now()
     ls = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now)
     session.add(ls)

@@ -19,10 +19,12 @@ from exports.signing import batches as batch
 from exports.signing import service as seal
 from incident.access.permissions import Action
 from incident.errors import NotFound, ValidationError
+from incident.security.log import Kind
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body, version_of
 from realtime.openapi import register_body
+from realtime.security import recorder
 from realtime.sections import Section, register_section
 
 bp = Blueprint("agreements", __name__, url_prefix="/api/v1")
@@ -156,10 +158,19 @@ def _pdf(data: bytes, name: str, inline: bool = True) -> Response:
                     headers={"Content-Disposition": f'{disp}; filename="{name}"', "Cache-Control": "no-store"})
 
 
+def _note_full_ids(ag: Agreement, document: str) -> None:
+    """-- security log (issue 10): a PDF that prints ID numbers in full was handed out."""
+    if (ag.terms or {}).get("id_display") == "full":
+        recorder.add(Kind.ID_DOCUMENT, incident_id=ag.incident_id, guard=False, agreement_id=ag.id,
+                     agreement_ref=ag.ref, document=document)
+        db().commit()
+
+
 @bp.get("/agreements/<int:agreement_id>/preview.pdf")
 def preview(agreement_id: int):  # type: ignore[no-untyped-def]
     """The current terms as an unsealed draft PDF."""
     ag, pdf = seal.preview(db(), actor=actor(), agreement_id=agreement_id)
+    _note_full_ids(ag, "agreement_preview")
     return _pdf(pdf, f"{ag.ref}-draft.pdf")
 
 
@@ -167,6 +178,7 @@ def preview(agreement_id: int):  # type: ignore[no-untyped-def]
 def sealed_pdf(agreement_id: int):  # type: ignore[no-untyped-def]
     """The sealed PDF."""
     ag, pdf = seal.sealed_pdf(db(), actor=actor(), agreement_id=agreement_id)
+    _note_full_ids(ag, "sealed_agreement")
     return _pdf(pdf, f"{ag.ref}.pdf", inline=request.args.get("download") != "1")
 
 

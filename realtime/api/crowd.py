@@ -1,7 +1,6 @@
 """Crowd API: claimants (masked), import, contact reveal, representatives; and the incident-page section."""
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -16,11 +15,14 @@ from incident.crowd.claimants import service as claimants
 from incident.crowd.representatives import service as representatives
 from incident.crowd.summary import crowd_view, representative_dict
 from incident.errors import ValidationError
+from exports import sheets
 from incident.models import Incident
+from incident.security.log import Kind
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import int_arg, json_body
 from realtime.openapi import register_body
+from realtime.security import recorder
 from realtime.sections import Section, register_section
 
 bp = Blueprint("crowd", __name__, url_prefix="/api/v1/incidents/<int:incident_id>")
@@ -88,6 +90,8 @@ def reveal_contact(incident_id: int, claimant_id: int):  # type: ignore[no-untyp
     data = json_body()
     value = reveal.reveal(db(), actor=actor(), incident_id=incident_id, claimant_id=claimant_id,
                           field=data.get("field"), reason=data.get("reason"))
+    recorder.add(Kind.CONTACT_REVEALED, incident_id=incident_id, guard=False, claimant_id=claimant_id,
+                 field=data.get("field"))  # -- security log (issue 10): who saw which field, never the value
     db().commit()
     resp = jsonify({"claimant_id": claimant_id, "field": data.get("field"), "value": value})
     resp.headers["Cache-Control"] = "no-store"
@@ -109,7 +113,7 @@ def export_claimants(incident_id: int):  # type: ignore[no-untyped-def]
     """The claimant list as CSV, contact numbers masked."""
     rows, _total = claimants.listing(db(), actor=actor(), incident_id=incident_id, limit=10**6)
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = sheets.writer(buf)  # neutralises formula-like cells (=, +, -, @, tab, CR)
     w.writerow([_("Name"), _("Unit / order"), _("Phone"), _("ID number"), _("Segment"), _("Status"),
                 _("Joined")])
     for c in rows:

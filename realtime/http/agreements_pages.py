@@ -37,6 +37,9 @@ def templates_page():  # type: ignore[no-untyped-def]
             db().commit()
         except DomainError as err:
             db().rollback()
+            from realtime.errors import status_of
+            from realtime.security.recorder import note_error
+            note_error(err, status_of(err))  # -- security log (issue 10): a refused edit counts
             error, status = err, 400
     current = [templates.current(db(), loc) for loc in ("zh_CN", "en")]
     db().commit()

@@ -17,8 +17,11 @@ from flask_babel import gettext as _
 from incident import service
 from incident.access.permissions import Action, allowed, require
 from incident.accounts import service as accounts
+from incident.accounts import throttle
+from incident.accounts.models import User
+from incident.accounts.throttle import LoginFailed, LoginThrottled
 from incident.enums import Channel, Circumstance, ComplaintObject, DemandType, Emotion
-from incident.errors import DomainError, Throttled, Unauthenticated, ValidationError
+from incident.errors import DomainError, ValidationError
 from incident.i18n import normalize_locale
 from incident.intake.readback import readback_text
 from incident.intake.schema import parse_intake
@@ -27,7 +30,10 @@ from incident.timeline import list_since
 from incident.triage import store as lexicon
 from realtime.auth import actor, start_session
 from realtime.dbsession import db
-from realtime.errors import localized
+from incident.security.log import Kind
+from realtime.errors import localized, status_of
+from realtime.security import devices, recorder
+from realtime.security.redirects import safe_next
 from realtime.sections import sections
 
 bp = Blueprint("pages", __name__)
@@ -37,34 +43,46 @@ ENUMS = {"channels": [c.value for c in Channel], "objects": [o.value for o in Co
          "demand_types": [d.value for d in DemandType]}
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("pages.index")
+def _next() -> str:
+    """The `next` of this request, through the one redirect check (realtime/security/redirects.py)."""
+    return safe_next(request.args.get("next"), url_for("pages.index"))
+
+
+def _name_of(user_id: int | None) -> str:
+    user = db().get(User, user_id) if user_id is not None else None
+    return user.display_name if user is not None else ""
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
-    error, status = None, 200
+    error, status, headers = None, 200, {}
+    target = _next()  # a control character in `next` is a 400 before anything else happens
     if request.method == "POST":
         try:
-            ls = accounts.login(db(), username=request.form.get("username", ""),
+            ls = throttle.login(db(), username=request.form.get("username", ""),
                                 password=request.form.get("password", ""),
-                                client=request.remote_addr or "")
+                                client=recorder.client_address(), devices=devices.known_devices())
             db().commit()
             lang = session.get("lang")
             start_session(ls.id)
             if lang:
                 session["lang"] = lang
-            return redirect(_safe_next(request.args.get("next")))
-        except Throttled as err:
+            resp = redirect(target)
+            devices.remember(resp, ls.user_id)
+            return resp
+        except LoginThrottled as err:
+            recorder.add(Kind.LOGIN_THROTTLED, user_id=err.user_id, user_name=_name_of(err.user_id),
+                         status=429, counter=err.key, retry_after=err.details.get("retry_after"))
             db().commit()
-            error, status = _("Too many failed logins. Try again in %(s)s seconds.",
-                              s=err.details.get("retry_after", 60)), 429
-        except Unauthenticated:
-            db().commit()  # keep the failure count
+            wait = err.details.get("retry_after", 60)
+            error, status, headers = _("Too many failed logins. Try again in %(s)s seconds.", s=wait), 429, \
+                {"Retry-After": str(wait)}
+        except LoginFailed as err:
+            recorder.add(Kind.LOGIN_FAILED, user_id=err.user_id, user_name=_name_of(err.user_id),
+                         status=401, reason=err.reason)
+            db().commit()  # keep the failure counts
             error, status = _("Wrong username or password."), 401
-    return render_template("login.html", error=error), status
+    return render_template("login.html", error=error), status, headers
 
 
 @bp.post("/logout")
@@ -77,8 +95,9 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.get("/lang/<code>")
 def set_language(code: str):  # type: ignore[no-untyped-def]
+    target = _next()
     session["lang"] = normalize_locale(code)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(target)
 
 
 @bp.get("/")
@@ -137,6 +156,7 @@ def _incident_action(incident_id: int, fn: Any) -> Any:
         db().commit()
     except DomainError as err:
         db().rollback()
+        recorder.note_error(err, status_of(err))  # -- security log (issue 10): refusals count too
         session["flash_error"] = localized(err)
     return redirect(url_for("pages.incident", incident_id=incident_id))
 

@@ -5,6 +5,8 @@
   var box = document.getElementById("agreements");
   if (!box || !window.Concord) return;
   var C = window.Concord;
+  var labelsBlock = document.getElementById("agreement-status-labels");  // data block (CSP: no inline script)
+  var statusLabels = labelsBlock ? JSON.parse(labelsBlock.textContent) : {};
   var progress = document.getElementById("ag-progress");
   var bar = document.getElementById("ag-progress-bar");
   var text = document.getElementById("ag-progress-text");
@@ -49,7 +51,7 @@
     else if (ev.type === "agreement.batch_finished") show(p.batch_id, p.done, p.total, p.status);
     else if (ev.type.indexOf("agreement.") === 0 && p.agreement_id) {
       var row = box.querySelector('tr[data-id="' + p.agreement_id + '"] .ag-status');
-      if (row) row.textContent = (window.CONCORD_AGREEMENT_STATUS || {})[p.status] || p.status;
+      if (row) row.textContent = statusLabels[p.status] || p.status;
     }
   });
 })();

@@ -6,7 +6,8 @@
   if (!root) return;
   var incidentId = parseInt(root.dataset.incidentId, 10);
   var lastSeq = parseInt(root.dataset.lastSeq, 10) || 0;
-  var labels = window.CONCORD_EVENT_LABELS || {};
+  var labelsBlock = document.getElementById("event-labels");  // data block: no inline script (CSP)
+  var labels = labelsBlock ? JSON.parse(labelsBlock.textContent) : {};
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var handlers = [];
   var liveState = document.getElementById("live-state");

@@ -64,7 +64,7 @@ def test_sign_on_canvas_seal_download_verify(new_page, live_server, live_session
     page.mouse.up()
     assert page.evaluate("document.getElementById('sign-pad') && true")
     page.click("#sign-submit")
-    page.wait_for_function("document.getElementById('agreement').dataset.status === 'signed'")
+    page.wait_for_function("() => document.getElementById('agreement').dataset.status === 'signed'")
 
     from exports.agreements.models import Agreement
     s = live_sessions()
