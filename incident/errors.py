@@ -8,6 +8,8 @@ class DomainError(Exception):
     """Base of all errors a user can cause; carries a code and an optional field."""
 
     code = "error"
+    # details whose values are msgids themselves, translated with the message (e.g. Forbidden's "what")
+    translated: tuple[str, ...] = ()
 
     def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
         # The message may be a template with %(name)s placeholders filled from field and details:
@@ -21,6 +23,9 @@ class DomainError(Exception):
     def localized(self, gettext: Any, field_label: str | None = None) -> str:
         """The message in the user's language (the English text when no translation exists)."""
         params = {"field": field_label or self.field, **self.details}
+        for key in self.translated:
+            if isinstance(params.get(key), str):
+                params[key] = gettext(params[key])
         return _fill(gettext(self.template), params)
 
 
@@ -43,6 +48,7 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     code = "forbidden"
+    translated = ("what",)
 
 
 class Conflict(DomainError):

@@ -21,3 +21,4 @@ def install() -> None:
 
 
 install()
+from playbooks import wording as _wording  # noqa: E402,F401  (registers the event words)

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import Flask, request, session
 
-from incident import attachments, i18n, privacy
+from incident import attachments, clock, i18n, privacy
 from incident.db import make_engine, make_session_factory
 from incident.settings import Settings, load_settings
 from realtime import auth, errors, security
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     app.extensions["concord.settings"] = settings
     privacy.configure(settings.field_key)
     attachments.configure(settings.instance / "attachments")
+    clock.configure_zone(settings.timezone)
     engine = engine or make_engine(settings.database_url)
     app.extensions["concord.engine"] = engine
     app.extensions["concord.sessions"] = make_session_factory(engine)

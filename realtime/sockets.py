@@ -22,6 +22,7 @@ from incident.errors import DomainError, NotFound, Throttled, Unauthenticated, V
 from incident.security.log import Kind
 from incident.settings import Settings
 from incident.timeline import bus, list_since
+from incident.timeline.render import with_words
 from realtime import presence
 from realtime.dbsession import db
 from realtime.errors import error_body, status_of
@@ -66,7 +67,7 @@ def publish(event: dict[str, Any]) -> None:
     `sent_at` (push time, i.e. just after the commit) lets a client see how stale a push is;
     events fetched in a catch-up do not carry it.
     """
-    pushed = {**event, "sent_at": clock.now().isoformat()}
+    pushed = {**with_words(event), "sent_at": clock.now().isoformat()}
     socketio.emit("timeline", pushed, to=room(event["incident_id"]), namespace="/")
 
 
@@ -169,7 +170,7 @@ class IncidentNamespace(Namespace):
             inc = service.load_for(db(), user.actor, incident_id, Action.INCIDENT_VIEW)
             # Join first, then read: an event committed in between arrives twice, never zero times.
             join_room(room(inc.id))
-            events = [e.to_dict() for e in list_since(db(), inc.id, after)]
+            events = [with_words(e.to_dict()) for e in list_since(db(), inc.id, after)]
             entry = {"id": user.id, "name": user.display_name}
             current_app.extensions["concord.presence_local"].remember(request.sid, inc.id, entry)
             _store().add(inc.id, request.sid, entry)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import concord.models  # noqa: F401  (every model and feature hook, e.g. default playbooks on open)
-from incident import attachments, privacy
+from incident import attachments, clock, privacy
 from incident.accounts.models import User
 from incident.db import make_engine, make_session_factory, unit_of_work
 from incident.errors import DomainError
@@ -25,6 +25,10 @@ def settings(ctx: click.Context) -> Settings:
         raise click.ClickException(str(err)) from None
     privacy.configure(s.field_key)
     attachments.configure(s.instance / "attachments")
+    try:
+        clock.configure_zone(s.timezone)
+    except ValueError as err:
+        raise click.ClickException(f"{err} (setting timezone / CONCORD_TIMEZONE)") from None
     return s
 
 

@@ -1,6 +1,8 @@
-"""Labels of the agreement vocabulary, added to the shared label table (msgids, translated in .po)."""
+"""Labels of the agreement vocabulary, added to the shared label table (msgids, translated in .po),
+and the words of its timeline events (wording.py, registered here with the vocabulary)."""
 from __future__ import annotations
 
+from exports.agreements import wording as _wording  # noqa: F401  (registers the event words)
 from incident.labels import LABELS
 
 LABELS.update({
@@ -15,6 +17,7 @@ LABELS.update({
                 "unsigned": "Not sealed: the PDF carries no digital signature",
                 "not_pdf": "Not a PDF file"},
     "batch_status": {"running": "running", "done": "done", "cancelled": "cancelled", "failed": "failed"},
+    "batch_kind": {"generate": "draft agreements", "seal": "seal agreements"},
     "clause": {"non_admission": "Non-admission (with compensation, 补偿)", "indemnity": "Indemnity (赔偿)",
                "performance": "Performance", "withdrawal": "Withdrawal of the complaint",
                "confidentiality": "Confidentiality", "dispute_resolution": "Dispute resolution"},

@@ -1,18 +1,16 @@
 """The handwritten signature drawn as vector paths (the canvas strokes), with the signer's name and time."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from exports.agreements.handwriting import Signature
 from exports.pdf import fonts
+from incident import clock
 
 BOX_W, BOX_H = 70 * mm, 28 * mm
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class SignatureBox(Flowable):
@@ -46,10 +44,9 @@ class SignatureBox(Flowable):
                 for x, y in stroke[1:]:
                     path.lineTo(x * scale, top - y * scale)
                 c.drawPath(path, stroke=1, fill=0)
-            at = datetime.fromisoformat(self.sig.at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+            at = f"{clock.show(self.sig.at, 'seconds')} ({clock.zone_label(self._t)})"
             c.setFillGray(0.1)
-            c.drawString(0, top - BOX_H - 4.5 * mm,
-                         self._t("Signed by %(name)s at %(at)s (UTC+8)", name=self.sig.name, at=at))
+            c.drawString(0, top - BOX_H - 4.5 * mm, self._t("Signed by %(name)s at %(at)s", name=self.sig.name, at=at))
         else:
             c.drawString(0, top - BOX_H - 4.5 * mm, self._t("Name: %(name)s", name=self.name))
         c.restoreState()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -16,32 +15,23 @@ from sqlalchemy.orm import Session
 
 from exports.pdf import document as layout
 from exports.pdf.document import para
+from incident import clock
 from incident import service as incidents
 from incident.access.actor import Actor
 from incident.access.permissions import Action
 from incident.i18n import Translator
 from incident.labels import label
 from incident.timeline import list_since, verify_chain
+from incident.timeline.render import render
 
 PAGE_EVENTS = 1000
 
 
-def _detail(payload: dict[str, Any]) -> str:
-    for key in ("summary", "text", "ref"):
-        if payload.get(key):
-            return str(payload[key])[:300]
-    if "from" in payload and "to" in payload:
-        return f"{payload['from']} → {payload['to']}"
-    return ""
-
-
-def incident_report(session: Session, *, actor: Actor, incident_id: int, locale: str = "zh_CN",
-                    tz: str = "Asia/Shanghai") -> bytes:
+def incident_report(session: Session, *, actor: Actor, incident_id: int, locale: str = "zh_CN") -> bytes:
     """Render the incident report PDF."""
     inc = incidents.load_for(session, actor, incident_id, Action.INCIDENT_VIEW)
     _ = Translator(locale)
     st = layout.styles()
-    zone = ZoneInfo(tz)
     chain = verify_chain(session, inc.id, anchor_seq=inc.last_seq, anchor_hash=inc.head_hash)
     story: list[Any] = [
         para(_("Incident report"), st["title"]),
@@ -53,18 +43,19 @@ def incident_report(session: Session, *, actor: Actor, incident_id: int, locale:
                verdict=_("intact") if chain.ok else _("BROKEN: %(reason)s", reason=chain.reason or ""),
                hash=inc.head_hash), st["small"]),
     ]
-    rows = [[para(h, st["cell"]) for h in ("#", _("Time"), _("Who"), _("What"), _("Detail"))]]
+    when = _("Time (%(zone)s)", zone=clock.zone_label(_))
+    rows = [[para(h, st["cell"]) for h in ("#", when, _("Who"), _("What"), _("Detail"))]]
     after = 0
     while True:
         evs = list_since(session, inc.id, after, PAGE_EVENTS)
         for e in evs:
-            rows.append([para(str(e.seq), st["cell"]), para(e.at.astimezone(zone).strftime("%m-%d %H:%M:%S"), st["cell"]),
-                         para(e.actor_name, st["cell"]), para(label(_, "event", e.type), st["cell"]),
-                         para(_detail(e.payload), st["cell"])])
+            w = render(e.type, e.payload, e.actor_name, locale)
+            rows.append([para(str(e.seq), st["cell"]), para(clock.show(e.at, "seconds"), st["cell"]),
+                         para(w.actor, st["cell"]), para(w.summary, st["cell"]), para(w.detail, st["cell"])])
         if len(evs) < PAGE_EVENTS:
             break
         after = evs[-1].seq
-    t = Table(rows, colWidths=[10 * mm, 25 * mm, 30 * mm, 40 * mm, 65 * mm], repeatRows=1)
+    t = Table(rows, colWidths=[10 * mm, 24 * mm, 24 * mm, 40 * mm, 72 * mm], repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
     story.append(t)

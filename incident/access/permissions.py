@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from incident.access.actor import Actor
 from incident.errors import Forbidden
+from incident.labels import LABELS
 from incident.taskgroup.queries import seats_of
 
 
@@ -115,5 +116,6 @@ def require(session: Session, actor: Actor, action: Action, incident_id: int | N
         return set()
     seats = seats_of(session, incident_id, actor.user_id) if incident_id is not None else set()
     if not allowed(action, actor.role, seats):
-        raise Forbidden(f"not allowed: {action.value}", action=action.value)
+        what = LABELS["action"].get(action.value, action.value)
+        raise Forbidden("you may not %(what)s here", what=what, action=action.value)
     return seats

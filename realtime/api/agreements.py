@@ -188,8 +188,7 @@ def incident_report(incident_id: int):  # type: ignore[no-untyped-def]
     from flask_babel import get_locale
 
     from exports.reports.incident_report import incident_report as build
-    pdf = build(db(), actor=actor(), incident_id=incident_id, locale=str(get_locale() or "zh_CN"),
-                tz=_settings().timezone)
+    pdf = build(db(), actor=actor(), incident_id=incident_id, locale=str(get_locale() or "zh_CN"))
     return _pdf(pdf, f"incident-{incident_id}-report.pdf")
 
 

@@ -9,6 +9,7 @@ from incident.accounts import service as accounts
 from incident.intake.readback import readback_text
 from incident.intake.schema import parse_intake
 from incident.timeline import list_since
+from incident.timeline.render import with_words
 from incident.triage import store as lexicon
 from realtime.auth import actor, current_user
 from realtime.dbsession import db
@@ -67,7 +68,7 @@ def events(incident_id: int):  # type: ignore[no-untyped-def]
     limit = int_arg("limit", 500, 1, 1000)
     evs = list_since(db(), incident_id, after, limit)
     return jsonify({"incident_id": incident_id, "after": after,
-                    "events": [e.to_dict() for e in evs]})
+                    "events": [with_words(e.to_dict()) for e in evs]})
 
 
 @bp.post("/incidents/<int:incident_id>/notes")

@@ -6,36 +6,28 @@
   if (!root) return;
   var incidentId = parseInt(root.dataset.incidentId, 10);
   var lastSeq = parseInt(root.dataset.lastSeq, 10) || 0;
-  var labelsBlock = document.getElementById("event-labels");  // data block: no inline script (CSP)
-  var labels = labelsBlock ? JSON.parse(labelsBlock.textContent) : {};
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var handlers = [];
   var liveState = document.getElementById("live-state");
 
-  function detail(ev) {
-    var p = ev.payload || {};
-    if (p.summary) return String(p.summary);
-    if (p.text) return String(p.text).slice(0, 200);
-    if (p.from !== undefined && p.to !== undefined) return p.from + " \u2192 " + p.to;
-    return "";
-  }
-
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-  function fmt(iso) {
-    var d = new Date(iso);
-    return pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" +
-      pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+  // Words come with every event, rendered by the server in each language (the one event renderer).
+  var lang = document.documentElement.lang === "en" ? "en" : "zh_CN";
+  function words(ev) {
+    var w = (ev.words || {})[lang];
+    return w || { summary: ev.type, detail: "", actor: ev.actor.name };
   }
 
   function render(ev) {
     var li = document.createElement("li");
     li.className = "event ev-" + ev.type.replace(/\./g, "-") + " fresh";
     li.dataset.seq = ev.seq;
-    var parts = [["seq", "#" + ev.seq], ["time", fmt(ev.at)], ["actor", ev.actor.name],
-                 ["what", labels[ev.type] || ev.type], ["detail", detail(ev)]];
+    var w = words(ev);
+    var parts = [["seq", "#" + ev.seq], ["time", window.ConcordClock.format(ev.at)], ["actor", w.actor],
+                 ["what", w.summary], ["detail", w.detail]];
     parts.forEach(function (p) {
       var el = document.createElement(p[0] === "time" ? "time" : "span");
       if (p[0] !== "time") el.className = p[0];
+      else el.setAttribute("datetime", ev.at);
       el.textContent = p[1];
       li.appendChild(el);
     });

@@ -88,7 +88,7 @@
         : el("span", { cls: "hint", text: T.no_mandate_doc });
       var hist = el("ol", {}, r.history.map(function (h) {
         return el("li", { text: (T.history[h.action] || h.action) + " · " + h.actor + " · " +
-          h.at.slice(0, 16).replace("T", " ") + (h.reason ? " · " + h.reason : "") });
+          window.ConcordClock.format(h.at) + (h.reason ? " · " + h.reason : "") });
       }));
       var div = el("div", { cls: "rep rep-" + r.status, "data-rep-id": r.id }, [
         el("strong", { text: r.name }), el("span", { text: " · " + r.unit + " · " + r.phone + " · " }),

@@ -35,13 +35,6 @@
   if (socket) socket.on("notification", toast);
   window.ConcordToasts = { show: toast };
 
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-  function left(ms) {
-    var s = Math.floor(Math.abs(ms) / 1000), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600);
-    var m = Math.floor(s % 3600 / 60), sec = s % 60;
-    return (ms < 0 ? "-" : "") + (d ? d + "d " : "") + pad(h) + ":" + pad(m) + ":" + pad(sec);
-  }
-
   function section() { return document.getElementById("deadlines"); }
 
   function paint() {
@@ -50,7 +43,7 @@
     var now = Date.now();
     sec.querySelectorAll(".countdown[data-due]").forEach(function (el) {
       var ms = Date.parse(el.dataset.due) - now;
-      el.textContent = ms <= 0 ? sec.dataset.overdue + " " + left(ms) : left(ms);
+      el.textContent = window.ConcordClock.countdown(ms);
       var row = el.closest(".deadline, .step");
       if (row) row.classList.toggle("overdue", ms <= 0);
     });

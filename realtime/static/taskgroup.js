@@ -21,17 +21,12 @@
   function clearError() { errorEl.hidden = true; errorEl.textContent = ""; }
 
   // --- formation countdown -------------------------------------------------------------
-  function two(n) { return (n < 10 ? "0" : "") + n; }
-  function duration(s) {
-    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    return (h ? h + ":" + two(m) : two(m)) + ":" + two(sec);
-  }
   function tick() {
     var el = document.getElementById("tg-clock");
     if (!el) return;
     var left = Math.round((Date.parse(el.dataset.deadline) - Date.now()) / 1000);
     var over = left < 0;
-    el.textContent = (over ? el.dataset.over : el.dataset.left).replace("{t}", duration(Math.abs(left)));
+    el.textContent = window.ConcordClock.countdown(left * 1000);
     el.parentNode.classList.toggle("overdue", over);
   }
   tick();

@@ -37,7 +37,7 @@ def test_seat_change_appears_live_and_the_clock_counts_down(new_page, live_serve
         page.wait_for_selector("#live-state.on")
     clock = leader.locator("#tg-clock")
     first = clock.inner_text()
-    assert re.search(r"\d\d:\d\d", first)
+    assert re.search(r"还剩 \d+分钟 \d+秒", first), first  # the one clock's countdown words
     leader.wait_for_function("t => document.getElementById('tg-clock').textContent !== t", arg=first)
 
     # The leader seats the engineer on "business" from the phone form; the other page updates live.

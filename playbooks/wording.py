@@ -1,0 +1,45 @@
+"""The words of the playbooks' timeline events (see incident/timeline/render.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+from incident.labels import LABELS
+from incident.timeline.render import Say, detail
+
+LABELS.setdefault("overdue_action", {}).update({
+    "remind_seat": "seat reminded", "notify_leader": "leader notified", "escalate": "grade raised"})
+
+
+@detail("playbook.attached")
+def _attached(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.title(p.get("title")), say("%(n)s steps", n=len(p.get("steps") or [])))
+
+
+@detail("playbook.dropped")
+def _dropped(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.title(p.get("title")), say("%(n)s open steps dropped", n=p.get("open_steps", 0)))
+
+
+@detail("playbook.step_done")
+def _done(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.title(p.get("title")), say("late") if p.get("late") else "", say.text(p.get("note"), 80))
+
+
+@detail("playbook.reminder_sent")
+def _reminded(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.title(p.get("title")), say("due %(at)s", at=say.time(p.get("due_at"))))
+
+
+@detail("playbook.step_overdue")
+def _overdue(say: Say, p: dict[str, Any]) -> str:
+    actions = "、".join(say.label("overdue_action", a) for a in p.get("actions") or [])
+    return say.join(say.title(p.get("title")), say.label("seat", p.get("seat")),
+                    say("was due %(at)s", at=say.time(p.get("due_at"))), actions)
+
+
+@detail("playbook.deadlines_set")
+def _deadlines(say: Say, p: dict[str, Any]) -> str:
+    items = p.get("items") or []
+    due = sorted(i["due_at"] for i in items if i.get("due_at"))
+    return say.join(say("%(n)s deadlines", n=len(items)),
+                    due and say("first due %(at)s", at=say.time(due[0])))
