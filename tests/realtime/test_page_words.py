@@ -90,7 +90,9 @@ def demo_app(tmp_path_factory):  # type: ignore[no-untyped-def]
         result = runner.invoke(main, ["--instance", str(instance), *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     from realtime.app import create_app
-    return create_app(load_settings(instance), config={"TESTING": True})
+    app = create_app(load_settings(instance), config={"TESTING": True})
+    yield app
+    app.extensions["concord.bus_unsubscribe"]()  # else later apps' rooms get every event twice
 
 
 def _client(app, username, password, locale):  # type: ignore[no-untyped-def]
