@@ -105,6 +105,17 @@ LABELS: dict[str, dict[str, str]] = {
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
 }
 
+# -- accounts (issue 10): account changes and the fields of the account forms
+LABELS["account_event"] = {
+    "created": "account created", "updated": "account changed", "disabled": "account disabled",
+    "enabled": "account enabled again", "password_reset": "password reset by the admin",
+    "password_changed": "password changed", "totp_reset": "two-factor reset by the admin",
+    "totp_enabled": "two-factor turned on", "totp_disabled": "two-factor turned off"}
+LABELS["field"].update({
+    "new_password": "new password", "current_password": "current password", "code": "code",
+    "is_legal": "legal staff", "session_id": "session", "locale": "language", "user_id": "user",
+    "require_totp_for_legal": "two-factor for legal staff"})
+
 
 def label(_: Callable[..., str], kind: str, value: str | None) -> str:
     """Translated label of an enum value; the raw value when unknown."""

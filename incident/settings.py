@@ -5,6 +5,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -36,7 +37,18 @@ class Settings:
     reminder_minutes: int = 5
     business_hours: str = "mon-fri 09:00-18:00"
     notify_emails: str = ""
+    # -- accounts (issue 10): absolute session lifetime on top of the idle timeout
+    session_lifetime_days: float = 7.0
+    session_idle_hours: float = 12.0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(days=float(self.session_lifetime_days))
+
+    @property
+    def session_idle(self) -> timedelta:
+        return timedelta(hours=float(self.session_idle_hours))
 
     def origins(self) -> list[str]:
         """Origins allowed to open a Socket.IO connection (never '*')."""
@@ -88,5 +100,12 @@ def load_settings(instance: Path | None = None, env: Mapping[str, str] | None = 
     if env.get("CONCORD_ALLOWED_ORIGINS"):
         values["allowed_origins"] = [o.strip() for o in env["CONCORD_ALLOWED_ORIGINS"].split(",")
                                      if o.strip()]
+    # -- accounts (issue 10)
+    for key in ("session_lifetime_days", "session_idle_hours"):
+        if env.get(f"CONCORD_{key.upper()}"):
+            try:
+                values[key] = float(env[f"CONCORD_{key.upper()}"])
+            except ValueError:
+                raise ValueError(f"CONCORD_{key.upper()} must be a number") from None
     values.update(overrides)
     return Settings(instance=instance, **values)

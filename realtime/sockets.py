@@ -15,6 +15,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 
 from incident import clock, service
 from incident.access.permissions import Action
+from incident.accounts import admin as account_admin
 from incident.accounts import service as accounts
 from incident.errors import DomainError, Unauthenticated, ValidationError
 from incident.settings import Settings
@@ -23,6 +24,7 @@ from realtime import presence
 from realtime.dbsession import db
 from realtime.errors import error_body, status_of
 from realtime.extensions import socketio
+from realtime.sessions import control as session_control
 
 CHANNEL_ENV = "CONCORD_SOCKETIO_CHANNEL"
 
@@ -100,10 +102,16 @@ class IncidentNamespace(Namespace):
         user = accounts.resolve_session(db(), session.get("sid"))
         if user is None:
             raise ConnectionRefusedError("login required")
+        # -- accounts (issue 10): not before the password change / two-factor enrolment asked for
+        if account_admin.restriction(db(), user) is not None:
+            raise ConnectionRefusedError("finish your account set-up first")
         request.environ["concord.user"] = {"id": user.id, "name": user.display_name}
         join_room(user_room(user.id))
+        session_control.connected(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                  request.sid, user.id, session["sid"])
 
     def on_disconnect(self, reason: Any = None) -> None:
+        session_control.disconnected(current_app._get_current_object(), request.sid)  # type: ignore[attr-defined]
         tracker: presence.LocalSockets = current_app.extensions["concord.presence_local"]
         for incident_id in tracker.forget(request.sid):
             _store().remove(incident_id, request.sid)
