@@ -10,7 +10,7 @@
   var text = document.getElementById("ag-progress-text");
   var cancel = document.getElementById("ag-cancel");
 
-  function fail(e) { alert((e && e.message) || String(e)); }
+  function fail(e) { alert((e && (e.message_local || e.message)) || String(e)); }
 
   var draft = document.getElementById("ag-draft");
   if (draft) draft.addEventListener("submit", function (ev) {

@@ -16,7 +16,7 @@
   }
   function fail(err) {
     errorBox.hidden = false;
-    errorBox.textContent = (err && err.message) || String(err);
+    errorBox.textContent = (err && (err.message_local || err.message)) || String(err);
   }
   function reload() { window.location.reload(); }
 

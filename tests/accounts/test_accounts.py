@@ -188,7 +188,10 @@ def test_cli_user_add_legal_and_disable(tmp_path):
     assert "legal staff" in out.stdout
     weak = concord(inst, "user", "add", "weak", env={"CONCORD_USER_PASSWORD": "woaini1314"}, check=False)
     assert weak.returncode != 0 and "too common" in weak.stderr
-    assert "legal" in concord(inst, "user", "list").stdout
+    concord(inst, "demo")
+    rows = [line.split("\t") for line in concord(inst, "user", "list").stdout.splitlines()]
+    legal = sorted(r[1] for r in rows if "legal" in r[3].split(","))
+    assert legal == ["chenlv", "legal"]  # the demo marks its `legal` user, and nobody else
     off = concord(inst, "user", "disable", "chenlv")
     assert "disabled" in off.stdout
     reset = concord(inst, "user", "reset-password", "chenlv")
