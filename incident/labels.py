@@ -149,7 +149,7 @@ LABELS: dict[str, dict[str, str]] = {
               "offset": "offset",
               "q": "search",},
     # What an Action lets one do (incident.access.permissions), for refusals in the user's language.
-    "action": {"incident.open": "open an incident", "incident.list": "see the incident list", "user.manage": "manage user accounts", "lexicon.edit": "edit the risk keywords", "incident.view": "view this incident", "intake.edit": "edit the intake record", "readback.confirm": "confirm the read-back", "note.add": "add a note", "incident.escalate": "escalate the incident", "incident.close": "change the incident's status", "taskgroup.change": "change the task group", "recording.consent": "record consent to recording", "recording.add": "add a recording", "claimant.edit": "edit the claimant registry", "contact.reveal": "reveal contact numbers", "representative.edit": "change representatives", "sample.draw": "draw a verification sample", "sample.record": "record sample outcomes", "demand.edit": "edit demand items", "demand.offer": "make or record offers", "ceiling.set": "set compliance ceilings", "indemnity.approve": "approve indemnity (赔偿) items", "playbook.manage": "add or drop playbooks", "step.tick": "tick checklist steps", "agreement.draft": "draft agreements", "agreement.review": "review agreements as legal", "agreement.sign": "record a signature", "agreement.seal": "seal agreements", "template.edit": "edit agreement templates"},
+    "action": {"incident.open": "open an incident", "incident.list": "see the incident list", "user.manage": "manage user accounts", "lexicon.edit": "edit the risk keywords", "incident.view": "view this incident", "intake.edit": "edit the intake record", "readback.confirm": "confirm the read-back", "note.add": "add a note", "incident.escalate": "escalate the incident", "incident.close": "change the incident's status", "taskgroup.change": "change the task group", "recording.consent": "record consent to recording", "recording.add": "add a recording", "claimant.edit": "edit the claimant registry", "contact.reveal": "reveal contact numbers", "representative.edit": "change representatives", "sample.draw": "draw a verification sample", "sample.record": "record sample outcomes", "demand.edit": "edit demand items", "demand.offer": "make or record offers", "ceiling.set": "set compliance ceilings", "indemnity.approve": "approve indemnity (赔偿) items", "playbook.manage": "add or drop playbooks", "step.tick": "tick checklist steps", "agreement.draft": "draft agreements", "agreement.review": "review agreements as legal", "agreement.sign": "record a signature", "agreement.seal": "seal agreements", "template.edit": "edit agreement templates", "user.disable": "disable or enable user accounts", "user.reset_password": "reset passwords", "user.qualify": "grant the legal qualification", "account.policy": "change the account rules", "security.view": "see the security log"},
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
     # -- crowd, samples and demands: stored states, for the event renderer and the sections
     "claimant_status": {"active": "active", "withdrawn": "withdrawn", "settled": "settled"},
@@ -164,6 +164,17 @@ LABELS: dict[str, dict[str, str]] = {
     "consent_method": {"spoken": "spoken consent", "written": "written consent"},
     "recording_kind": {"audio": "audio", "video": "video"},
 }
+
+# -- accounts (issue 10): account changes and the fields of the account forms
+LABELS["account_event"] = {
+    "created": "account created", "updated": "account changed", "disabled": "account disabled",
+    "enabled": "account enabled again", "password_reset": "password reset by the admin",
+    "password_changed": "password changed", "totp_reset": "two-factor reset by the admin",
+    "totp_enabled": "two-factor turned on", "totp_disabled": "two-factor turned off"}
+LABELS["field"].update({
+    "new_password": "new password", "current_password": "current password", "code": "code",
+    "is_legal": "legal staff", "session_id": "session", "locale": "language", "user_id": "user",
+    "require_totp_for_legal": "two-factor for legal staff"})
 
 
 def label(_: Callable[..., str], kind: str, value: str | None) -> str:

@@ -5,6 +5,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -39,7 +40,18 @@ class Settings:
     # -- login throttling (issue 10): how many reverse proxies in front of Concord may be believed
     # about the client address (X-Forwarded-For) and scheme; 0 = none, use the socket's peer.
     trusted_proxies: int = 0
+    # -- accounts (issue 10): absolute session lifetime on top of the idle timeout
+    session_lifetime_days: float = 7.0
+    session_idle_hours: float = 12.0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(days=float(self.session_lifetime_days))
+
+    @property
+    def session_idle(self) -> timedelta:
+        return timedelta(hours=float(self.session_idle_hours))
 
     def origins(self) -> list[str]:
         """Origins allowed to open a Socket.IO connection (never '*')."""
@@ -94,6 +106,13 @@ def load_settings(instance: Path | None = None, env: Mapping[str, str] | None = 
     # -- login throttling (issue 10)
     if env.get("CONCORD_TRUSTED_PROXIES"):
         values["trusted_proxies"] = env["CONCORD_TRUSTED_PROXIES"]
+    # -- accounts (issue 10)
+    for key in ("session_lifetime_days", "session_idle_hours"):
+        if env.get(f"CONCORD_{key.upper()}"):
+            try:
+                values[key] = float(env[f"CONCORD_{key.upper()}"])
+            except ValueError:
+                raise ValueError(f"CONCORD_{key.upper()} must be a number") from None
     values.update(overrides)
     values["trusted_proxies"] = proxy_count(values.get("trusted_proxies", 0))
     return Settings(instance=instance, **values)

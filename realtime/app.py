@@ -81,6 +81,9 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
         max_http_buffer_size=SOCKET_BUFFER,  # -- issue 10: above the per-event limit (socket_limits.py)
     )
     sockets.register(app, settings)
+    # -- accounts (issue 10): sessions end everywhere (sockets of ended sessions, lost seats)
+    from realtime.sessions import control as session_control
+    session_control.register(app, settings, sockets.channel())
 
     from realtime import templating
     templating.register(app)

@@ -17,6 +17,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 
 from incident import clock, service
 from incident.access.permissions import Action
+from incident.accounts import admin as account_admin
 from incident.accounts import service as accounts
 from incident.errors import DomainError, NotFound, Throttled, Unauthenticated, ValidationError
 from incident.security.log import Kind
@@ -30,6 +31,7 @@ from realtime.http.access import SOCKET_ACTIONS
 from realtime.extensions import socketio
 from realtime.security import recorder
 from realtime.security import socket_limits as limits
+from realtime.sessions import control as session_control
 
 CHANNEL_ENV = "CONCORD_SOCKETIO_CHANNEL"
 log = logging.getLogger(__name__)
@@ -148,11 +150,17 @@ class IncidentNamespace(Namespace):
         if user is None:
             recorder.note(Kind.SOCKET_REFUSED, status=401, event="connect", reason="unauthenticated")
             raise ConnectionRefusedError("login required")
+        # -- accounts (issue 10): not before the password change / two-factor enrolment asked for
+        if account_admin.restriction(db(), user) is not None:
+            raise ConnectionRefusedError("finish your account set-up first")
         request.environ["concord.user"] = {"id": user.id, "name": user.display_name}
         join_room(user_room(user.id))
+        session_control.connected(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                  request.sid, user.id, session["sid"])
 
     def on_disconnect(self, reason: Any = None) -> None:
         current_app.extensions["concord.socket_limits"].forget(request.sid)
+        session_control.disconnected(current_app._get_current_object(), request.sid)  # type: ignore[attr-defined]
         tracker: presence.LocalSockets = current_app.extensions["concord.presence_local"]
         for incident_id in tracker.forget(request.sid):
             _store().remove(incident_id, request.sid)

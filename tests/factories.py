@@ -18,10 +18,11 @@ _seq = itertools.count(1)
 
 
 def make_user(session: Session, role: str = "staff", username: str | None = None,
-              display_name: str | None = None, locale: str = "zh_CN") -> User:
+              display_name: str | None = None, locale: str = "zh_CN", is_legal: bool = False) -> User:
     n = next(_seq)
     return accounts.create_user(session, username=username or f"{role}{n}", password=PASSWORD,
-                                display_name=display_name or f"{role.title()} {n}", role=role, locale=locale)
+                                display_name=display_name or f"{role.title()} {n}", role=role, locale=locale,
+                                is_legal=is_legal)
 
 
 def intake_data(**overrides: Any) -> dict[str, Any]:

@@ -48,21 +48,28 @@ def socket_events(app) -> set[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def principals(session, app):  # type: ignore[no-untyped-def]
-    """name -> (api client, role, seats on the incident); one incident for all."""
+    """name -> (api client, role, seats on the incident, qualifications); one incident for all.
+
+    The legal seat is held by legal staff; "qual:legal" is legal staff without a seat (an unqualified
+    holder of the legal seat is tested in tests/accounts/test_escalation.py)."""
     leader = quick_user(session, "staff")
     inc = make_incident(session, leader)
-    people: dict[str, tuple[Any, str, set[str]]] = {}
+    people: dict[str, tuple[Any, str, set[str], frozenset[str]]] = {}
+    none: frozenset[str] = frozenset()
     for role in ("admin", "manager", "staff"):
-        people[role] = (quick_user(session, role), role, set())
-    people["seat:leader"] = (leader, "staff", {"leader"})
+        people[role] = (quick_user(session, role), role, set(), none)
+    people["seat:leader"] = (leader, "staff", {"leader"}, none)
     for seat in Seat:
         if seat is not Seat.LEADER:
-            u = quick_user(session, "staff")
+            legal = seat is Seat.LEGAL
+            u = quick_user(session, "staff", is_legal=legal)
             give_seat(session, inc, u, seat.value, label="custom" if seat is Seat.AUXILIARY else "")
-            people[f"seat:{seat.value}"] = (u, "staff", {seat.value})
+            people[f"seat:{seat.value}"] = (u, "staff", {seat.value}, frozenset({"legal"}) if legal else none)
+    # -- accounts (issue 10): the qualification, with and without the seat
+    people["qual:legal"] = (quick_user(session, "staff", is_legal=True), "staff", set(), frozenset({"legal"}))
     session.commit()
-    return inc, {name: (session_client(app, session, u), role, seats)
-                 for name, (u, role, seats) in people.items()}
+    return inc, {name: (session_client(app, session, u), role, seats, quals)
+                 for name, (u, role, seats, quals) in people.items()}
 
 
 @sqlite_only
@@ -98,8 +105,8 @@ def test_http_matrix(app, principals):
         url = re.sub(r"<(?:[^:>]+:)?([^>]+)>",
                      lambda m: str(inc.id if m.group(1) == "incident_id" else NOWHERE), rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            for name, (api, role, seats) in people.items():
-                may = action is None or allowed(action, role, seats)  # type: ignore[arg-type]
+            for name, (api, role, seats, quals) in people.items():
+                may = action is None or allowed(action, role, seats, quals)  # type: ignore[arg-type]
                 try:
                     if method == "GET":
                         status = api.get(url).status_code
@@ -133,12 +140,12 @@ def test_socket_matrix(app, principals):
     from realtime.extensions import socketio
     inc, people = principals
     wrong = []
-    for name, (api, role, seats) in people.items():
+    for name, (api, role, seats, quals) in people.items():
         sock = socketio.test_client(app, flask_test_client=api.client, headers={"Origin": "http://localhost"})
         assert sock.is_connected(), name
         for event in sorted(socket_events(app)):
             action = SOCKET_ACTIONS[event]
-            may = action is None or allowed(action, role, seats)
+            may = action is None or allowed(action, role, seats, quals)
             ack = sock.emit(event, {"incident_id": inc.id, "after": 0}, callback=True)
             refused = isinstance(ack, dict) and ack.get("error") == "forbidden"
             if refused == may:
@@ -154,3 +161,18 @@ def test_matrix_covers_every_action_on_some_route():
     assert set(ENDPOINT_ACTIONS.values()) - used <= {None, CUSTOM}
     assert used <= set(Action)
     assert {Action.TASKGROUP_CHANGE, Action.RECORDING_CONSENT, Action.RECORDING_ADD} <= used
+
+
+def test_a_qualified_seat_confers_nothing_without_its_qualification():
+    """issue 10: the legal seat's powers need the legal qualification; templates need only that."""
+    from incident.access.permissions import ORG_ACTIONS, required_qualification
+    legal_only = {a for a in Action if required_qualification(a) == "legal"}
+    assert {Action.AGREEMENT_REVIEW, Action.AGREEMENT_SEAL, Action.CEILING_SET, Action.INDEMNITY_APPROVE,
+            Action.TEMPLATE_EDIT} <= legal_only
+    for action in legal_only:
+        assert not allowed(action, "staff", {"legal"}), action
+        assert not allowed(action, "admin", set()), action
+    for action in legal_only - ORG_ACTIONS:
+        assert allowed(action, "staff", {"legal"}, {"legal"}) and not allowed(action, "staff", set(), {"legal"})
+    assert allowed(Action.TEMPLATE_EDIT, "staff", set(), {"legal"})
+    assert allowed(Action.INCIDENT_VIEW, "staff", {"legal"})  # still a member

@@ -46,6 +46,9 @@ def load_demo(session, *extra_hooks) -> Incident:  # type: ignore[no-untyped-def
         u = session.scalar(select(User).where(User.username == username))
         users[username] = u or accounts.create_user(session, username=username, password=DEMO_PASSWORD,
                                                     display_name=name, role=role)
+    # -- accounts (issue 10): the demo `legal` user, and nobody else, is legal staff
+    users["legal"].is_legal = True
+    session.flush()
     inc = session.scalar(select(Incident).where(Incident.title == DEMO_INTAKE["title"]))
     if inc is None:
         inc = service.open_incident(session, actor=users["leader"].actor, intake=parse_intake(DEMO_INTAKE))

@@ -83,6 +83,8 @@ class AgreementRevision(Base):
     terms_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by_name: Mapped[str] = mapped_column(String(120), default="")
+    # -- accounts (issue 10): who wrote this version (four eyes: they may not approve it)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
 class AgreementBatch(Base):

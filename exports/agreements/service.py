@@ -29,7 +29,7 @@ from incident import clock, timeline
 from incident import service as incidents
 from incident.access.actor import Actor
 from incident.access.permissions import Action, require
-from incident.errors import Conflict, NotFound, ValidationError
+from incident.errors import Conflict, Forbidden, NotFound, ValidationError
 
 
 def get(session: Session, agreement_id: Any, *, lock: bool = False) -> Agreement:
@@ -60,7 +60,20 @@ def _event(session: Session, inc: Any, ag: Agreement, type_: str, actor: Actor, 
 
 def _revision(session: Session, ag: Agreement, actor: Actor) -> None:
     session.add(AgreementRevision(agreement_id=ag.id, version=ag.version, terms=ag.terms,
-                                  terms_hash=ag.terms_hash, at=clock.now(), by_name=actor.name))
+                                  terms_hash=ag.terms_hash, at=clock.now(), by_name=actor.name,
+                                  by_id=actor.user_id))
+
+
+def _four_eyes(session: Session, ag: Agreement, actor: Actor) -> None:
+    """Whoever drafted the agreement or last changed its terms may not approve them."""
+    if actor.user_id is None:
+        return
+    revs = list(session.scalars(select(AgreementRevision).where(AgreementRevision.agreement_id == ag.id)
+                                .order_by(AgreementRevision.version)))
+    authors = {r.by_id for r in revs[:1] + revs[-1:]}
+    if actor.user_id in authors:
+        raise Forbidden("four eyes: you drafted or last changed these terms, so someone else from "
+                        "legal must approve them", field="version", rule="four_eyes")
 
 
 def _next_ref(session: Session, inc: Any) -> str:
@@ -178,6 +191,7 @@ def approve(session: Session, *, actor: Actor, agreement_id: Any, expected_versi
     """Legal approves the exact terms under review: their hash is what may be signed and sealed."""
     ag, inc = _transition(session, actor, agreement_id, Action.AGREEMENT_REVIEW, expected_version,
                           (S.IN_REVIEW,))
+    _four_eyes(session, ag, actor)
     ag.status, ag.approved_hash = S.APPROVED.value, ag.terms_hash
     ag.approved_at, ag.approved_by_name, ag.review_comments = clock.now(), actor.name, ""
     _event(session, inc, ag, "agreement.approved", actor, **{"from": "in_review", "to": ag.status},

@@ -1,7 +1,7 @@
 """Agreement templates: one row per version, per name and locale; legal edits by adding a version."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exports.agreements.clauses import default_clauses
@@ -9,9 +9,8 @@ from exports.agreements.models import AgreementTemplate
 from exports.agreements.terms import CLAUSES, LOCALES, parse_clauses
 from incident import clock
 from incident.access.actor import Actor
-from incident.access.permissions import Action, allowed
-from incident.errors import Forbidden, NotFound, ValidationError
-from incident.taskgroup.models import SeatAssignment
+from incident.access.permissions import Action, allowed, require
+from incident.errors import NotFound, ValidationError
 
 DEFAULT_NAME = "settlement"
 
@@ -47,22 +46,14 @@ def listing(session: Session) -> list[AgreementTemplate]:
 
 
 def may_edit(session: Session, actor: Actor) -> bool:
-    """Admins, and anyone holding the legal seat on some incident (templates are organisation-wide)."""
-    if allowed(Action.TEMPLATE_EDIT, actor.role):
-        return True
-    if actor.user_id is None:
-        return False
-    n = session.scalar(select(func.count(SeatAssignment.id)).where(
-        SeatAssignment.user_id == actor.user_id, SeatAssignment.seat == "legal",
-        SeatAssignment.released_at.is_(None)))
-    return bool(n)
+    """Legal staff (the admin's qualification), wherever they sit: templates are organisation-wide."""
+    return allowed(Action.TEMPLATE_EDIT, actor.role, qualifications=actor.qualifications)
 
 
 def edit(session: Session, *, actor: Actor, locale: str, clauses: object, note: object = "",
          name: str = DEFAULT_NAME, expected_version: int | None = None) -> AgreementTemplate:
     """Save a new version of a template; agreements already drafted keep theirs."""
-    if not may_edit(session, actor):
-        raise Forbidden("only legal may edit agreement templates", action=Action.TEMPLATE_EDIT.value)
+    require(session, actor, Action.TEMPLATE_EDIT)
     base = current(session, locale, name)
     if expected_version is not None and expected_version != base.version:
         from incident.errors import Conflict

@@ -33,14 +33,18 @@ CHUNK = 16
 COMMIT_EVERY = 8
 
 
-def start(session: Session, *, actor: Actor, incident_id: int, kind: Any, segment: Any) -> AgreementBatch:
-    """Create a batch row (the caller commits, then runs it)."""
+def start(session: Session, *, actor: Actor, incident_id: int, kind: Any, segment: Any,
+          proof: Any = None) -> AgreementBatch:
+    """Create a batch row (the caller commits, then runs it); a seal batch needs a fresh proof
+    (incident.accounts.sessions.confirm_secret), like sealing one agreement."""
     if kind not in KINDS:
         raise ValidationError(f"kind must be one of {', '.join(KINDS)}", field="kind")
     if not isinstance(segment, str):
         raise ValidationError("segment must be text", field="segment")
     inc = incidents.load_for(session, actor, incident_id,
                              Action.AGREEMENT_SEAL if kind == "seal" else Action.AGREEMENT_DRAFT)
+    if kind == "seal":
+        sealing.require_fresh_proof(actor, proof)
     busy = session.scalars(select(AgreementBatch).where(AgreementBatch.incident_id == inc.id,
                                                         AgreementBatch.status == BatchStatus.RUNNING.value)).first()
     if busy is not None:

@@ -28,6 +28,7 @@ from exports.signing.verification import verify_pdf
 from incident import attachments, clock
 from incident.access.actor import Actor
 from incident.access.permissions import Action
+from incident.accounts.sessions import Proof, ReauthRequired
 from incident.crowd.claimants.models import Claimant
 from incident.errors import Conflict
 from incident.settings import Settings
@@ -95,10 +96,19 @@ def check_sealable(ag: Agreement) -> None:
         raise Conflict("the claimant side has not signed the approved terms", field="signature")
 
 
+def require_fresh_proof(actor: Actor, proof: Proof | None) -> None:
+    """Sealing speaks for the organisation: the legal user re-enters their secret for it."""
+    if not actor.is_system and (proof is None or not proof.fresh_for(actor.user_id)):
+        raise ReauthRequired("sealing needs your password (or authenticator code) entered again",
+                             field="password")
+
+
 def seal(session: Session, *, actor: Actor, agreement_id: Any, sealer: Sealer, public_url: str,
-         expected_version: Any = None) -> Agreement:
-    """Render the signed, approved terms with the verification block and seal them (PAdES)."""
+         expected_version: Any = None, proof: Proof | None = None) -> Agreement:
+    """Render the signed, approved terms with the verification block and seal them (PAdES);
+    needs legal staff on the legal seat and a fresh re-entered secret (incident.accounts.sessions)."""
     ag, inc = load_for(session, actor, agreement_id, Action.AGREEMENT_SEAL)
+    require_fresh_proof(actor, proof)
     _check_version(ag, expected_version)
     if ag.status != S.SIGNED.value:
         raise Conflict(f"only a signed agreement can be sealed (it is {ag.status})", field="status",

@@ -1,7 +1,9 @@
 """The permission matrix — the one place that says who may do what on an incident.
 
-A principal is "role:<org role>" or "seat:<task-group seat>"; "seat:*" means any seat on the
-incident (a member). Org-level actions (no incident) only look at roles.
+A principal is "role:<org role>", "seat:<task-group seat>" or "qual:<qualification>"; "seat:*"
+means any seat on the incident (a member). Org-level actions (no incident) look at roles and
+qualifications. A seat that needs a qualification (the legal seat needs the legal qualification the
+admin grants) confers its powers only on a holder who has it: an unqualified holder is a member, no more.
 """
 from __future__ import annotations
 
@@ -49,6 +51,11 @@ class Action(StrEnum):
     AGREEMENT_SIGN = "agreement.sign"
     AGREEMENT_SEAL = "agreement.seal"
     TEMPLATE_EDIT = "template.edit"
+    # -- accounts (issue 10): organisation level, the admin's account work
+    USER_DISABLE = "user.disable"
+    PASSWORD_RESET = "user.reset_password"
+    QUALIFICATION_SET = "user.qualify"
+    ACCOUNT_POLICY_SET = "account.policy"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -56,6 +63,9 @@ MEMBER = "seat:*"
 LEADER, CS, BUSINESS, LEGAL = "seat:leader", "seat:customer_service", "seat:business", "seat:legal"
 RECORDER = "seat:recorder"
 OVERSIGHT = frozenset({ADMIN, MANAGER})
+# -- accounts (issue 10): qualifications, and the seats that require one
+QUAL_LEGAL = "qual:legal"
+SEAT_QUALIFICATIONS: dict[str, str] = {"legal": "legal"}
 
 MATRIX: dict[Action, frozenset[str]] = {
     Action.INCIDENT_OPEN: frozenset({ADMIN, MANAGER, STAFF}),
@@ -88,34 +98,79 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.AGREEMENT_REVIEW: frozenset({LEGAL}),
     Action.AGREEMENT_SIGN: OVERSIGHT | {LEADER, CS, LEGAL},
     Action.AGREEMENT_SEAL: frozenset({LEGAL}),
-    Action.TEMPLATE_EDIT: frozenset({LEGAL, ADMIN}),
+    # -- accounts (issue 10): organisation templates are legal staff's, wherever they sit
+    Action.TEMPLATE_EDIT: frozenset({QUAL_LEGAL}),
+    Action.USER_DISABLE: frozenset({ADMIN}),
+    Action.PASSWORD_RESET: frozenset({ADMIN}),
+    Action.QUALIFICATION_SET: frozenset({ADMIN}),
+    Action.ACCOUNT_POLICY_SET: frozenset({ADMIN}),
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,
                          Action.LEXICON_EDIT,
+                         # -- accounts (issue 10)
+                         Action.TEMPLATE_EDIT, Action.USER_DISABLE, Action.PASSWORD_RESET,
+                         Action.QUALIFICATION_SET, Action.ACCOUNT_POLICY_SET,
                          Action.SECURITY_VIEW})  # -- security log (issue 10)
 
+NoQuals: frozenset[str] = frozenset()
 
-def principals(role: str, seats: set[str]) -> set[str]:
-    """The principals an actor with this role and these seats counts as."""
+
+def principals(role: str, seats: set[str], qualifications: frozenset[str] | set[str] = NoQuals) -> set[str]:
+    """The principals an actor with this role, these seats and qualifications counts as."""
     out = {f"role:{role}"}
-    out.update(f"seat:{s}" for s in seats)
+    out.update(f"seat:{s}" for s in seats
+               if s not in SEAT_QUALIFICATIONS or SEAT_QUALIFICATIONS[s] in qualifications)
+    out.update(f"qual:{q}" for q in qualifications)
     if seats:
         out.add(MEMBER)
     return out
 
 
-def allowed(action: Action, role: str, seats: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+def allowed(action: Action, role: str, seats: set[str] = frozenset(),  # type: ignore[assignment]
+            qualifications: frozenset[str] | set[str] = NoQuals) -> bool:
     """Pure check against the matrix."""
-    return bool(MATRIX[action] & principals(role, set(seats)))
+    return bool(MATRIX[action] & principals(role, set(seats), qualifications))
+
+
+def can_map(actor: Actor, seats: set[str]) -> dict[str, bool]:
+    """Every action's verdict for this actor with these seats (what a page may offer)."""
+    return {a.value: allowed(a, actor.role, seats, actor.qualifications) for a in Action}
+
+
+def required_qualification(action: Action) -> str | None:
+    """The qualification every principal of the action needs (e.g. "legal" for approving), if any."""
+    needs = set()
+    for p in MATRIX[action]:
+        kind, _, name = p.partition(":")
+        if kind == "qual":
+            needs.add(name)
+        elif kind == "seat" and name in SEAT_QUALIFICATIONS:
+            needs.add(SEAT_QUALIFICATIONS[name])
+        else:
+            return None
+    return needs.pop() if len(needs) == 1 else None
+
+
+# Refusals that name the qualification (English msgids, translated by the web layer).
+LACKS_QUALIFICATION = {"legal": "this needs the legal qualification: only users the admin marked as "
+                                "legal staff may do it"}
+NEEDS_QUALIFIED_SEAT = {"legal": "this needs the legal qualification and the legal seat of this incident"}
 
 
 def require(session: Session, actor: Actor, action: Action, incident_id: int | None = None) -> set[str]:
-    """Raise Forbidden unless the actor may do *action* (on the incident); returns the actor's seats."""
+    """Raise Forbidden unless the actor may do *action* (on the incident); returns the actor's seats.
+
+    An action reserved to a qualification (approving, sealing, ceilings, templates: legal) is
+    refused with a message naming it and `qualification` in the error."""
     if actor.is_system:
         return set()
     seats = seats_of(session, incident_id, actor.user_id) if incident_id is not None else set()
-    if not allowed(action, actor.role, seats):
+    if not allowed(action, actor.role, seats, actor.qualifications):
+        q = required_qualification(action)
+        if q is not None:
+            text = NEEDS_QUALIFIED_SEAT[q] if q in actor.qualifications else LACKS_QUALIFICATION[q]
+            raise Forbidden(text, action=action.value, qualification=q)
         what = LABELS["action"].get(action.value, action.value)
         raise Forbidden("you may not %(what)s here", what=what, action=action.value)
     return seats

@@ -9,17 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident import clock
+from incident.accounts import passwords, sessions
 from incident.accounts.models import LoginSession, Role, User
 from incident.errors import Conflict, NotFound, ValidationError
 
 _hasher = PasswordHasher()
-SESSION_IDLE = timedelta(hours=12)
-MIN_PASSWORD = 8
+SESSION_IDLE = sessions.DEFAULT_IDLE
+MIN_PASSWORD = passwords.MIN_LENGTH
 
 
 def create_user(session: Session, *, username: str, password: str, display_name: str | None = None,
-                role: str = "staff", locale: str = "zh_CN") -> User:
-    """Add a user with an argon2-hashed password."""
+                role: str = "staff", locale: str = "zh_CN", is_legal: bool = False,
+                must_change_password: bool = False) -> User:
+    """Add a user with an argon2-hashed password (the password rules of incident.accounts.passwords)."""
     for name, value in (("username", username), ("password", password), ("display_name", display_name),
                         ("role", role), ("locale", locale)):
         if value is not None and not isinstance(value, str):
@@ -27,9 +29,9 @@ def create_user(session: Session, *, username: str, password: str, display_name:
     username = (username or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise ValidationError("username must be 1-64 characters without spaces", field="username")
-    if len(password or "") < MIN_PASSWORD:
-        raise ValidationError("%(field)s must have at least %(min)s characters", field="password",
-                              min=MIN_PASSWORD)
+    if not isinstance(is_legal, bool):
+        raise ValidationError("is_legal must be true or false", field="is_legal")
+    passwords.check(password, username=username, display_name=display_name or "")
     try:
         role_v = Role(role)
     except ValueError:
@@ -40,7 +42,8 @@ def create_user(session: Session, *, username: str, password: str, display_name:
         raise Conflict("username already taken", field="username")
     user = User(username=username, display_name=(display_name or username).strip()[:120],
                 password_hash=_hasher.hash(password), role=role_v, locale=locale,
-                created_at=clock.now(), active=True)
+                created_at=clock.now(), active=True, is_legal=is_legal,
+                must_change_password=must_change_password, password_changed_at=clock.now())
     session.add(user)
     session.flush()
     return user
@@ -64,15 +67,14 @@ def open_session(session: Session, user: User) -> LoginSession:
 
 
 def resolve_session(session: Session, session_id: str | None) -> User | None:
-    """The active user behind a login-session id, or None when absent, revoked or idle too long."""
+    """The active user behind a login-session id, or None when absent, revoked, idle too long, past
+    its absolute lifetime, waiting for its second factor, or the user is disabled (sessions.usable)."""
     if not session_id:
         return None
     ls = session.get(LoginSession, session_id)
     now = clock.now()
-    if ls is None or ls.revoked_at is not None or now - ls.last_seen_at > SESSION_IDLE:
-        return None
-    user = session.get(User, ls.user_id)
-    if user is None or not user.active:
+    user = session.get(User, ls.user_id) if ls is not None else None
+    if not sessions.usable(ls, user, now) or user is None:
         return None
     if now - ls.last_seen_at > timedelta(minutes=5):  # avoid a write on every request
         ls.last_seen_at = now

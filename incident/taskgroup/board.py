@@ -53,6 +53,18 @@ def consents_and_recordings(session: Session, incident_id: int) -> dict[str, lis
     }
 
 
+def with_standing(session: Session, seats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add each user holder's organisation role, qualifications and whether the account is active."""
+    from incident.accounts.models import User
+    ids = {s["holder"]["user_id"] for s in seats if s["holder"]["user_id"] is not None}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    for s in seats:
+        u = users.get(s["holder"]["user_id"])
+        if u is not None:
+            s["holder"] |= {"role": str(u.role), "qualifications": sorted(u.qualifications), "active": u.active}
+    return seats
+
+
 def group_snapshot(session: Session, inc: Incident, now: datetime, *, history: bool = False) -> dict[str, Any]:
     """The whole task group as JSON: held seats, vacant standard seats, formation and figures."""
     seats = active_seats(session, inc.id)
@@ -62,7 +74,7 @@ def group_snapshot(session: Session, inc: Incident, now: datetime, *, history: b
     out: dict[str, Any] = {
         "incident_id": inc.id,
         "version": group_version(session, inc.id),
-        "seats": [seat_dict(a, names) for a in seats],
+        "seats": with_standing(session, [seat_dict(a, names) for a in seats]),
         "vacant": [s.value for s in STANDARD_SEATS if (s.value, "") not in held],
         "core_seats": [s.value for s in CORE_SEATS],
         "formation": formation_status(inc, now),

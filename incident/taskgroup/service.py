@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from incident import clock, timeline
 from incident.access.actor import Actor
-from incident.access.permissions import Action
+from incident.access.permissions import LACKS_QUALIFICATION, SEAT_QUALIFICATIONS, Action
+from incident.accounts.models import User
 from incident.enums import IncidentStatus, Seat
-from incident.errors import Conflict, NotFound
+from incident.errors import Conflict, Forbidden, NotFound
 from incident.models import Incident
 from incident.service import load_for
 from incident.taskgroup.formation import maybe_formed
@@ -68,6 +69,21 @@ def _start(session: Session, inc: Incident, actor: Actor, seat: str, label: str,
     return row
 
 
+def _check_qualified(session: Session, actor: Actor, seat: str, holder: HolderIn) -> None:
+    """A qualified seat (legal) only for a user the admin qualified, and never self-appointed."""
+    needed = SEAT_QUALIFICATIONS.get(seat)
+    if needed is None or holder.user_id is None:
+        return
+    if holder.user_id == actor.user_id:
+        raise Forbidden("you cannot put yourself on the legal seat; someone else must seat you",
+                        field="user_id", seat=seat, qualification=needed)
+    user = session.get(User, holder.user_id)
+    if user is None or needed not in user.qualifications:
+        raise Forbidden("only a user the admin marked as legal staff may hold the legal seat"
+                        if needed == "legal" else LACKS_QUALIFICATION.get(needed, "qualification missing"),
+                        field="user_id", qualification=needed)
+
+
 def _payload(session: Session, inc: Incident, row: SeatAssignment, **extra: Any) -> dict[str, Any]:
     names = names_for(session, [row])
     holder = holder_dict(row, names)
@@ -85,7 +101,9 @@ def assign_seat(session: Session, *, actor: Actor, incident_id: int, seat: Any, 
     if taken is not None:
         raise Conflict("this seat is already held; replace the holder instead", field="seat",
                        current_version=group_version(session, inc.id), current=_current(session, taken))
-    row = _start(session, inc, actor, s.value, lbl, parse_holder(session, holder, s))
+    new_holder = parse_holder(session, holder, s)
+    _check_qualified(session, actor, s.value, new_holder)
+    row = _start(session, inc, actor, s.value, lbl, new_holder)
     timeline.record(session, inc, "taskgroup.seat_assigned", actor, _payload(session, inc, row))
     maybe_formed(session, inc, actor)
     return row
@@ -97,6 +115,7 @@ def replace_seat(session: Session, *, actor: Actor, incident_id: int, assignment
     inc = _load(session, actor, incident_id, expected_version)
     old = _tenure(session, inc, assignment_id)
     new_holder = parse_holder(session, holder, Seat(old.seat))
+    _check_qualified(session, actor, old.seat, new_holder)
     if same_holder(old, new_holder):
         raise Conflict("this person already holds the seat", field="user_id" if new_holder.user_id
                        else "outside_name")

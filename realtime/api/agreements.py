@@ -143,11 +143,13 @@ def void(agreement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/agreements/<int:agreement_id>/seal")
 def seal_one(agreement_id: int):  # type: ignore[no-untyped-def]
-    """Seal a signed agreement with the organisation certificate (PAdES)."""
+    """Seal a signed agreement with the organisation certificate (PAdES); the legal user re-enters
+    their password (or TOTP code) in the same request."""
     data = json_body()
     s = _settings()
+    from realtime.api.accounts import confirm  # -- accounts (issue 10): a fresh re-authentication
     ag = seal.seal(db(), actor=actor(), agreement_id=agreement_id, sealer=seal.sealer_for(s),
-                   public_url=s.public_url, expected_version=version_of(data))
+                   public_url=s.public_url, expected_version=version_of(data), proof=confirm(data))
     db().commit()
     return jsonify(full(ag))
 
@@ -216,8 +218,13 @@ def edit_template():  # type: ignore[no-untyped-def]
 def start_batch(incident_id: int):  # type: ignore[no-untyped-def]
     """Generate (draft + submit) or seal the agreements of a segment, in the background."""
     data = json_body()
+    from realtime.api.accounts import confirm  # -- accounts (issue 10): sealing re-authenticates
+    proof = None
+    if data.get("kind") == "seal":
+        service.incidents.load_for(db(), actor(), incident_id, Action.AGREEMENT_SEAL)  # 403 names legal
+        proof = confirm(data)
     b = batch.start(db(), actor=actor(), incident_id=incident_id, kind=data.get("kind"),
-                    segment=data.get("segment", ""))
+                    segment=data.get("segment", ""), proof=proof)
     db().commit()
     if b.kind == "seal":
         seal.sealer_for(_settings())  # a missing certificate is a 409 now, not a failed batch later
@@ -297,9 +304,13 @@ register_body("agreements.draft", {"type": "object", "properties": {
 register_body("agreements.update", {"type": "object", "required": ["version"], "properties": {
     "version": {"type": "integer"}, "facts": {"type": "string"}, "items": {"type": "array"},
     "clauses": {"type": "object"}, "id_display": {"enum": ["masked", "full"]}}})
-for _ep in ("submit", "approve", "seal_one"):
+for _ep in ("submit", "approve"):
     register_body(f"agreements.{_ep}", {"type": "object", "required": ["version"],
                                         "properties": {"version": {"type": "integer"}}})
+register_body("agreements.seal_one", {"type": "object", "required": ["version"], "properties": {
+    "version": {"type": "integer"},
+    "password": {"type": "string", "description": "re-entered by the legal user (users without TOTP)"},
+    "code": {"type": "string", "description": "current TOTP code (users with two-factor)"}}})
 register_body("agreements.return_", {"type": "object", "required": ["version", "comments"], "properties": {
     "version": {"type": "integer"}, "comments": {"type": "string"}}})
 register_body("agreements.sign", {"type": "object", "required": ["version", "signature"], "properties": {
@@ -310,7 +321,9 @@ register_body("agreements.edit_template", {"type": "object", "required": ["local
     "locale": {"enum": ["zh_CN", "en"]}, "clauses": {"type": "object"}, "note": {"type": "string"},
     "version": {"type": "integer"}}})
 register_body("agreements.start_batch", {"type": "object", "required": ["kind"], "properties": {
-    "kind": {"enum": ["generate", "seal"]}, "segment": {"type": "string"}, "items": {"type": "array"}}})
+    "kind": {"enum": ["generate", "seal"]}, "segment": {"type": "string"}, "items": {"type": "array"},
+    "password": {"type": "string", "description": "kind seal: re-entered password"},
+    "code": {"type": "string", "description": "kind seal: current TOTP code"}}})
 register_body("agreements.verify_api", {"type": "string", "format": "binary",
                                         "description": "multipart field 'file' or an application/pdf body"})
 

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 
 from incident import service
-from incident.access.permissions import Action, allowed
+from incident.access.permissions import Action, can_map
 from incident.crowd.demands import ceilings
 from incident.crowd.demands import service as demands
 from incident.crowd.demands.queries import (
@@ -191,7 +191,7 @@ def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The demands section alone, re-fetched by demands.js when a demand event arrives."""
     a = actor()
     inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = {act.value: allowed(act, a.role, seats_of(db(), inc.id, a.user_id)) for act in Action}
+    can = can_map(a, seats_of(db(), inc.id, a.user_id))
     return render_template("sections/demands.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
 
 

@@ -29,7 +29,10 @@ def openapi():  # type: ignore[no-untyped-def]
 def me():  # type: ignore[no-untyped-def]
     u = current_user()
     return jsonify({"id": u.id, "username": u.username, "display_name": u.display_name,
-                    "role": str(u.role), "locale": u.locale})
+                    "role": str(u.role), "locale": u.locale,
+                    # -- accounts (issue 10)
+                    "qualifications": sorted(u.qualifications), "totp": u.has_totp,
+                    "must_change_password": u.must_change_password})
 
 
 @bp.get("/incidents")

@@ -121,10 +121,10 @@ def deadlines_fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The deadlines section alone, re-fetched by deadlines.js after a relevant timeline event."""
     a = actor()
     inc = load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    from incident.access.permissions import allowed
+    from incident.access.permissions import can_map
     from incident.taskgroup.queries import seats_of
     seats = seats_of(db(), inc.id, a.user_id)
-    can = {act.value: allowed(act, a.role, seats) for act in Action}
+    can = can_map(a, seats)
     return render_template("sections/deadlines.html", inc=inc, section=_section(db(), a, inc, can))
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from incident import attachments, service
-from incident.access.permissions import Action, allowed
+from incident.access.permissions import Action, can_map
 from incident.crowd.samples import service as samples
 from incident.crowd.samples import stats
 from incident.crowd.samples.verify import verify_draw
@@ -141,7 +141,7 @@ def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The samples section alone, re-fetched by demands.js when a sample event arrives."""
     a = actor()
     inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = {act.value: allowed(act, a.role, seats_of(db(), inc.id, a.user_id)) for act in Action}
+    can = can_map(a, seats_of(db(), inc.id, a.user_id))
     return render_template("sections/samples.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
 
 

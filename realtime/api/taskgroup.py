@@ -135,12 +135,12 @@ def _quote(name: str) -> str:
 @bp.get("/incidents/<int:incident_id>/taskgroup/section")
 def section(incident_id: int):  # type: ignore[no-untyped-def]
     """The live part of the board section, re-fetched by taskgroup.js when events arrive."""
-    from incident.access.permissions import allowed
+    from incident.access.permissions import can_map
     from incident.taskgroup.queries import seats_of
     a = actor()
     inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
     seats = seats_of(db(), inc.id, a.user_id)
-    can = {act.value: allowed(act, a.role, seats) for act in Action}
+    can = can_map(a, seats)
     return render_template("sections/_taskgroup_live.html", section=provider(db(), a, inc, can))
 
 

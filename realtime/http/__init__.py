@@ -18,6 +18,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(pages.bp)
+    # -- accounts (issue 10): account pages and the "finish your account set-up" gate, then the API
+    from realtime.api import accounts as accounts_api
+    from realtime.http import account_pages
+    account_pages.register(app)
+    app.register_blueprint(accounts_api.bp)
     access.register(app)
     app.register_blueprint(incidents.bp)
     app.register_blueprint(taskgroup.bp)

@@ -123,8 +123,25 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreements.sign": Action.AGREEMENT_SIGN,
     "agreements.seal_one": Action.AGREEMENT_SEAL,
     "agreements.list_templates": LOGGED_IN,
-    "agreements.edit_template": CUSTOM,  # admins, or whoever holds the legal seat on any incident
+    "agreements.edit_template": Action.TEMPLATE_EDIT,  # legal staff (issue 10: a qualification, not a seat)
     "agreements.verify_api": LOGGED_IN,
+    # -- accounts (issue 10): the admin's user management; everyone's own account
+    "accounts_api.list_accounts": Action.USER_MANAGE,
+    "accounts_api.create_account": Action.USER_MANAGE,
+    "accounts_api.update_account": Action.USER_MANAGE,  # a qualification change also needs user.qualify
+    "accounts_api.disable_account": Action.USER_DISABLE,
+    "accounts_api.enable_account": Action.USER_DISABLE,
+    "accounts_api.reset_password": Action.PASSWORD_RESET,
+    "accounts_api.reset_totp": Action.PASSWORD_RESET,
+    "accounts_api.get_policy": Action.USER_MANAGE,
+    "accounts_api.put_policy": Action.ACCOUNT_POLICY_SET,
+    "accounts_api.my_sessions": LOGGED_IN,
+    "accounts_api.end_my_session": LOGGED_IN,
+    "accounts_api.end_other_sessions": LOGGED_IN,
+    "accounts_api.change_my_password": LOGGED_IN,
+    "accounts_api.start_my_totp": LOGGED_IN,
+    "accounts_api.confirm_my_totp": LOGGED_IN,
+    "accounts_api.disable_my_totp": LOGGED_IN,
 }
 
 

@@ -13,12 +13,12 @@ pages = Blueprint("agreement_pages", __name__)
 
 @pages.get("/agreements/<int:agreement_id>")
 def detail(agreement_id: int):  # type: ignore[no-untyped-def]
-    from incident.access.permissions import allowed
+    from incident.access.permissions import can_map
     from incident.taskgroup.queries import seats_of
     a = actor()
     ag, _inc = service.load_for(db(), a, agreement_id, Action.INCIDENT_VIEW)
     seats = seats_of(db(), ag.incident_id, a.user_id)
-    can = {act.value: allowed(act, a.role, seats) for act in Action}
+    can = can_map(a, seats)
     return render_template("agreements/detail.html", ag=ag, terms=ag.terms, can=can,
                            review=service.review(db(), actor=a, agreement_id=ag.id))
 

@@ -15,8 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 
 from incident import service
-from incident.access.permissions import Action, allowed, require
+from incident.access.permissions import Action, can_map, require
 from incident.accounts import service as accounts
+from incident.accounts import sessions as login_sessions
 from incident.accounts import throttle
 from incident.accounts.models import User
 from incident.accounts.throttle import LoginFailed, LoginThrottled
@@ -28,6 +29,7 @@ from incident.intake.schema import parse_intake
 from incident.taskgroup.queries import active_seats, seats_of
 from incident.timeline import list_since
 from incident.triage import store as lexicon
+from realtime.sessions import control as session_control
 from realtime.auth import actor, start_session
 from realtime.dbsession import db
 from incident.security.log import Kind
@@ -62,12 +64,18 @@ def login():  # type: ignore[no-untyped-def]
             ls = throttle.login(db(), username=request.form.get("username", ""),
                                 password=request.form.get("password", ""),
                                 client=recorder.client_address(), devices=devices.known_devices())
+            # -- accounts (issue 10): device and address for "my sessions"; TOTP users give a code next
+            needs_code = login_sessions.after_login(db(), ls, user_agent=request.user_agent.string,
+                                                    address=recorder.client_address())
             db().commit()
             lang = session.get("lang")
             start_session(ls.id)
             if lang:
                 session["lang"] = lang
-            resp = redirect(target)
+            if needs_code:
+                resp = redirect(url_for("account.login_code", next=request.args.get("next") or None))
+            else:
+                resp = redirect(target)
             devices.remember(resp, ls.user_id)
             return resp
         except LoginThrottled as err:
@@ -87,8 +95,10 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    accounts.logout(db(), session.get("sid"))
+    # -- accounts (issue 10): the session ends, and so do its sockets in every server process
+    ended = login_sessions.end(db(), session.get("sid"), "logout")
     db().commit()
+    session_control.sessions_ended(current_app._get_current_object(), ended, "logout")  # type: ignore[attr-defined]
     session.clear()
     return redirect(url_for("pages.login"))
 
@@ -143,7 +153,7 @@ def incident(incident_id: int):  # type: ignore[no-untyped-def]
     inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
     events = list_since(db(), inc.id, max(0, inc.last_seq - 50), 50)
     seats = seats_of(db(), inc.id, a.user_id)
-    can = {act.value: allowed(act, a.role, seats) for act in Action}
+    can = can_map(a, seats)
     rendered = [(sec, sec.provider(db(), a, inc, can)) for sec in sections()]
     return render_template("incident.html", inc=inc, events=events, seats=active_seats(db(), inc.id),
                            readback_zh=readback_text(inc, "zh_CN"), readback_en=readback_text(inc, "en"),

@@ -32,8 +32,10 @@ def provider(session: Session, actor: Actor, inc: Incident, can: dict[str, bool]
     snap = group_snapshot(session, inc, clock.now())
     users: list[dict[str, Any]] = []
     if can.get("taskgroup.change"):
-        users = [{"id": uid, "name": name} for uid, name in session.execute(
-            select(User.id, User.display_name).where(User.active.is_(True)).order_by(User.display_name))]
+        # -- accounts (issue 10): legal staff marked, so the legal seat is given to one of them
+        users = [{"id": uid, "name": name, "legal": bool(legal)} for uid, name, legal in session.execute(
+            select(User.id, User.display_name, User.is_legal).where(User.active.is_(True))
+            .order_by(User.display_name))]
     return {"inc": inc, "group": snap, "rows": _rows(snap), "can": can, "users": users,
             "seats": [s.value for s in Seat], "has_consent": bool(snap["consents"]),
             "times": {x["at"]: datetime.fromisoformat(x["at"]) for x in snap["consents"] + snap["recordings"]}}

@@ -12,7 +12,7 @@
   var text = document.getElementById("ag-progress-text");
   var cancel = document.getElementById("ag-cancel");
 
-  function fail(e) { alert((e && e.message) || String(e)); }
+  function fail(e) { alert((e && (e.message_local || e.message)) || String(e)); }
 
   var draft = document.getElementById("ag-draft");
   if (draft) draft.addEventListener("submit", function (ev) {
@@ -26,8 +26,12 @@
   if (batch) batch.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var kind = (ev.submitter && ev.submitter.value) || "generate";
-    C.api("POST", "/api/v1/incidents/" + C.incidentId + "/agreement-batches",
-      { kind: kind, segment: batch.segment.value })
+    var body = { kind: kind, segment: batch.segment.value };
+    if (kind === "seal") {  // sealing re-authenticates (password, or TOTP code)
+      if (batch.password) body.password = batch.password.value;
+      if (batch.code) body.code = batch.code.value;
+    }
+    C.api("POST", "/api/v1/incidents/" + C.incidentId + "/agreement-batches", body)
       .then(function (b) { show(b.id, 0, b.total || 1, "running"); }).catch(fail);
   });
 

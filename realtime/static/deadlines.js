@@ -33,7 +33,7 @@
 
   var socket = C ? C.socket : (window.io ? io({ transports: ["websocket", "polling"] }) : null);
   if (socket) socket.on("notification", toast);
-  window.ConcordToasts = { show: toast };
+  window.ConcordToasts = { show: toast, socket: socket };  // socket: also used by session.js
 
   function section() { return document.getElementById("deadlines"); }
 

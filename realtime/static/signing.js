@@ -16,7 +16,7 @@
   }
   function fail(err) {
     errorBox.hidden = false;
-    errorBox.textContent = (err && err.message) || String(err);
+    errorBox.textContent = (err && (err.message_local || err.message)) || String(err);
   }
   function reload() { window.location.reload(); }
 
@@ -25,6 +25,11 @@
       var step = btn.dataset.step, body = { version: version };
       if (step === "return") body.comments = document.getElementById("ag-return-comments").value;
       if (step === "void") body.reason = document.getElementById("ag-void-reason").value;
+      if (step === "seal") {  // sealing re-authenticates (password, or TOTP code)
+        var pw = document.getElementById("ag-seal-password"), code = document.getElementById("ag-seal-code");
+        if (pw) body.password = pw.value;
+        if (code) body.code = code.value;
+      }
       btn.disabled = true;
       api("POST", "/api/v1/agreements/" + id + "/" + step, body).then(reload)
         .catch(function (e) { btn.disabled = false; fail(e); });

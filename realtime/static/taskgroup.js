@@ -11,7 +11,7 @@
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
 
   function showError(err) {
-    var msg = (err && err.message) || String(err);
+    var msg = (err && (err.message_local || err.message)) || String(err);
     if (err && err.error === "conflict") msg = msg + " — " + box.dataset.conflict;
     errorEl.textContent = msg;
     errorEl.hidden = false;

@@ -74,6 +74,10 @@ def test_sign_on_canvas_seal_download_verify(new_page, live_server, live_session
 
     legal = new_page("legal")
     legal.goto(f"{live_server.url}/agreements/{agreement_id}")
+    legal.click("#ag-seal")  # issue 10: sealing needs the password re-entered
+    legal.wait_for_selector("#ag-error:not([hidden])")
+    assert "密码" in legal.locator("#ag-error").inner_text()
+    legal.fill("#ag-seal-password", "concord-demo")
     legal.click("#ag-seal")
     legal.wait_for_selector("#ag-download")
     with legal.expect_download() as dl:

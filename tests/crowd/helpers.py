@@ -24,7 +24,7 @@ def crowd_incident(session: Any, headcount: int = 10) -> tuple[Any, Any]:
 
 
 def seated(session: Any, inc: Any, seat: str) -> Any:
-    u = make_user(session, "staff")
+    u = make_user(session, "staff", is_legal=seat == "legal")  # the legal seat needs legal staff
     give_seat(session, inc, u, seat)
     session.commit()
     return u

@@ -13,7 +13,7 @@ from tests.factories import make_incident, make_user
 
 
 def test_demo_hook_skips_without_claimants_then_builds_the_demand(session):
-    users = {"leader": make_user(session, "manager"), "legal": make_user(session), "engineer": make_user(session)}
+    users = {"leader": make_user(session, "manager"), "legal": make_user(session, is_legal=True), "engineer": make_user(session)}
     inc = make_incident(session, users["leader"], headcount=12)
     load_demo_demands(session, inc, users)
     assert session.scalar(select(func.count(DemandTemplate.id))) == 0

@@ -55,7 +55,7 @@ def world(session):  # type: ignore[no-untyped-def]
     """leader (opens), legal (legal seat), service (customer service seat), an incident, a claimant."""
     with clock.frozen(T0):
         leader = make_user(session, "manager")
-        legal = make_user(session, "staff")
+        legal = make_user(session, "staff", is_legal=True)
         cs = make_user(session, "staff")
         inc = make_incident(session, leader)
         give_seat(session, inc, legal, "legal")
@@ -63,3 +63,10 @@ def world(session):  # type: ignore[no-untyped-def]
         claimant = add_claimant(session, inc, "王喆")
         session.commit()
     return {"leader": leader, "legal": legal, "cs": cs, "inc": inc, "claimant": claimant}
+
+
+def proof_of(session: Any, user: Any) -> Any:
+    """What the web layer gets when a legal user re-enters their password to seal (issue 10)."""
+    from incident.accounts.sessions import confirm_secret
+    from tests.factories import PASSWORD
+    return confirm_secret(session, user=user, session_id=None, password=PASSWORD)

@@ -37,7 +37,8 @@ def lines(app) -> list[dict]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def world(session):  # type: ignore[no-untyped-def]
     """Incident A (leader `a`, legal `legal`), incident B (leader `b`), a claimant with phone and ID on each."""
-    a, b, legal, outsider = (make_user(session, "staff") for _ in range(4))
+    a, b, outsider = (make_user(session, "staff") for _ in range(3))
+    legal = make_user(session, "staff", is_legal=True)  # the legal seat confers its powers on legal staff
     inc_a, inc_b = make_incident(session, a), make_incident(session, b)
     give_seat(session, inc_a, legal, "legal")
     from incident.crowd.claimants import service as claimants

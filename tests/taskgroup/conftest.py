@@ -23,7 +23,8 @@ def frozen():
 def group(session, frozen):  # type: ignore[no-untyped-def]
     """leader (staff, opened the incident), cs, biz, legal, aux users, a manager and an outsider."""
     ns = SimpleNamespace(leader=make_user(session, "staff"), cs=make_user(session, "staff"),
-                         biz=make_user(session, "staff"), legal=make_user(session, "staff"),
+                         biz=make_user(session, "staff"), legal=make_user(session, "staff", is_legal=True),
+                         legal2=make_user(session, "staff", is_legal=True),
                          aux=make_user(session, "staff"), other=make_user(session, "staff"),
                          manager=make_user(session, "manager"), clock=frozen)
     ns.inc = make_incident(session, ns.leader)

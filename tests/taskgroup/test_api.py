@@ -35,17 +35,17 @@ def test_two_people_replacing_the_same_seat(session, group, api_as):
     g = group
     leader, manager = api_as(g.leader), api_as(g.manager)
     a = leader.post(base(g) + "/seats", {"seat": "legal", "user_id": g.legal.id}).get_json()["assignment"]
-    first = leader.post(base(g) + f"/seats/{a['assignment_id']}/replace", {"user_id": g.other.id})
+    first = leader.post(base(g) + f"/seats/{a['assignment_id']}/replace", {"user_id": g.legal2.id})
     assert first.status_code == 200
     second = manager.post(base(g) + f"/seats/{a['assignment_id']}/replace", {"user_id": g.aux.id})
     assert second.status_code == 409
     err = second.get_json()
     assert err["error"] == "conflict" and err["field"] == "assignment_id"
-    assert err["current"]["holder"]["user_id"] == g.other.id
+    assert err["current"]["holder"]["user_id"] == g.legal2.id
     assert err["current_version"] == first.get_json()["version"]
     hist = leader.get(base(g) + "/history").get_json()["history"]
     legal = [h for h in hist if h["seat"] == "legal"]
-    assert [h["holder"]["user_id"] for h in legal] == [g.legal.id, g.other.id]
+    assert [h["holder"]["user_id"] for h in legal] == [g.legal.id, g.legal2.id]
     assert legal[0]["released_by"]["user_id"] == g.leader.id and legal[1]["predecessor_id"] == legal[0]["assignment_id"]
 
 

@@ -64,7 +64,7 @@ def test_formed_in_time_exactly_once(session, group):
     g.clock.advance(minutes=40)
     tg.release_seat(session, actor=g.leader.actor, incident_id=g.inc.id, assignment_id=legal.id)
     tg.assign_seat(session, actor=g.leader.actor, incident_id=g.inc.id, seat="legal",
-                   holder={"user_id": g.other.id})
+                   holder={"user_id": g.legal2.id})
     session.commit()
     assert g.inc.formed_at == T0 + timedelta(minutes=12)
     assert len(_formed_events(session, g.inc)) == 1

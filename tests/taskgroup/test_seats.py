@@ -41,17 +41,17 @@ def test_handoff_keeps_the_history(session, group):
                            holder={"user_id": g.legal.id})
     g.clock.advance(minutes=5)
     second = tg.replace_seat(session, actor=g.manager.actor, incident_id=g.inc.id,
-                             assignment_id=first.id, holder={"user_id": g.other.id})
+                             assignment_id=first.id, holder={"user_id": g.legal2.id})
     session.commit()
     history = [a for a in seat_history(session, g.inc.id) if a.seat == "legal"]
-    assert [a.user_id for a in history] == [g.legal.id, g.other.id]
+    assert [a.user_id for a in history] == [g.legal.id, g.legal2.id]
     assert history[0].released_at == second.assumed_at
     assert history[0].released_by_id == g.manager.id
     assert second.predecessor_id == first.id and second.assumed_by_id == g.manager.id
-    assert holder_of(session, g.inc.id, "legal").user_id == g.other.id
+    assert holder_of(session, g.inc.id, "legal").user_id == g.legal2.id
     ev = events(session, g.inc)[-1]
     assert ev.type == "taskgroup.seat_replaced"
-    assert ev.payload["previous"]["user_id"] == g.legal.id and ev.payload["holder"]["user_id"] == g.other.id
+    assert ev.payload["previous"]["user_id"] == g.legal.id and ev.payload["holder"]["user_id"] == g.legal2.id
 
 
 def test_exactly_one_leader(session, group):

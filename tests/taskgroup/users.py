@@ -22,11 +22,12 @@ def _hash() -> str:
     return _hasher.hash(PASSWORD)
 
 
-def quick_user(session: Session, role: str = "staff", name: str | None = None) -> User:
+def quick_user(session: Session, role: str = "staff", name: str | None = None,
+               is_legal: bool = False) -> User:
     n = next(_seq)
     user = User(username=f"tg-{role}-{n}", display_name=name or f"{role.title()} {n}",
                 password_hash=_hash(), role=Role(role), locale="zh_CN", active=True,
-                created_at=clock.now())
+                created_at=clock.now(), is_legal=is_legal)
     session.add(user)
     session.flush()
     return user

@@ -1,7 +1,7 @@
 """security log and login throttling: security_events, known login addresses, last failure time
 
 Revision ID: 0012_security_log
-Revises: 0006_agreements
+Revises: 0011_accounts
 Create Date: 2026-11-27
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import incident.db
 
 revision = '0012_security_log'
-down_revision = '0006_agreements'
+down_revision = '0011_accounts'
 branch_labels = None
 depends_on = None
 

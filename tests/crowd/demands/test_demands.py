@@ -19,7 +19,7 @@ from tests.factories import give_seat, make_incident, make_user
 @pytest.fixture
 def room(session):
     leader = make_user(session, "staff")
-    legal = make_user(session, "staff")
+    legal = make_user(session, "staff", is_legal=True)
     inc = make_incident(session, leader, headcount=5)
     give_seat(session, inc, legal, "legal")
     people = add_claimants(session, inc, {"3号楼": 3, "4号楼": 2})

@@ -22,7 +22,7 @@ def _counts(session):
 
 def test_demand_api_flow_and_refusals(session, api_as):
     leader = make_user(session, "staff")
-    legal = make_user(session, "staff")
+    legal = make_user(session, "staff", is_legal=True)
     inc = make_incident(session, leader, headcount=3)
     give_seat(session, inc, legal, "legal")
     people = add_claimants(session, inc, {"3号楼": 2, "4号楼": 1})

@@ -112,7 +112,7 @@ def test_outcomes_evidence_and_bound(session, crowd):
 
 def test_only_sampling_seats_may_draw(session, crowd):
     leader, inc, _ = crowd
-    legal = make_user(session, "staff")
+    legal = make_user(session, "staff", is_legal=True)
     give_seat(session, inc, legal, "legal")
     session.commit()
     from incident.errors import Forbidden

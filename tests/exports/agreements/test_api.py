@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from exports.agreements.models import Agreement
 from tests.exports.conftest import ITEMS, STROKES
+from tests.factories import PASSWORD
 from tests.exports.pdfkit import append_content, flip_byte
 
 
@@ -29,7 +30,7 @@ def test_review_sign_seal_download_verify_void(app, api_as, session, world, seal
     r = cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": {"width": 300}})
     assert r.status_code == 400 and r.get_json()["field"].startswith("signature")
     assert cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES}).status_code == 200
-    r = legal.post(f"/api/v1/agreements/{ag['id']}/seal", json={"version": 1})
+    r = legal.post(f"/api/v1/agreements/{ag['id']}/seal", json={"version": 1, "password": PASSWORD})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["sealed"]["content_sha256"]
     pdf = legal.get(f"/api/v1/agreements/{ag['id']}/pdf?download=1")

@@ -10,7 +10,7 @@ from exports.signing import service as seal
 from incident.errors import Conflict, Forbidden, NotFound, ValidationError
 from incident.timeline import verify_chain
 from incident.timeline.models import Event
-from tests.exports.conftest import ITEMS, STROKES
+from tests.exports.conftest import ITEMS, STROKES, proof_of
 from tests.factories import make_user
 
 ORG = "锦绣物业管理有限公司"
@@ -41,7 +41,7 @@ def test_full_path_writes_one_event_per_transition(session, world, sealer):
     assert ag.approved_hash == ag.terms_hash
     service.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                  expected_version=ag.version)
-    seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer,
+    seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, proof=proof_of(session, world["legal"]),
               public_url="http://localhost")
     session.commit()
     assert ag.status == AgreementStatus.SEALED and ag.pdf_sha256 and ag.content_sha256
@@ -69,7 +69,7 @@ def test_change_after_approval_drops_approval_and_cannot_be_sealed(session, worl
     assert ev.type == "agreement.terms_changed" and ev.payload["approval_dropped"] is True
     assert ev.payload["changed"] == ["items[1].amount"]
     with pytest.raises(Conflict):
-        seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, public_url="")
+        seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, proof=proof_of(session, world["legal"]), public_url="")
     session.rollback()
     with pytest.raises(Conflict):
         service.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
@@ -86,7 +86,7 @@ def test_terms_tampered_in_the_database_cannot_be_sealed(session, world, sealer)
     ag.terms = terms  # a write that bypasses the service: the hash column still says "approved"
     session.commit()
     with pytest.raises(Conflict, match="approved"):
-        seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, public_url="")
+        seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, proof=proof_of(session, world["legal"]), public_url="")
 
 
 def test_return_with_comments_then_resubmit(session, world):

@@ -9,7 +9,7 @@ from exports.signing import batches as batch
 from incident import clock
 from incident.timeline import verify_chain
 from incident.timeline.models import Event
-from tests.exports.conftest import ITEMS, STROKES, T0, add_claimant
+from tests.exports.conftest import ITEMS, STROKES, T0, add_claimant, proof_of
 
 
 def test_generate_then_seal_a_segment_then_cancel(session, session_factory, world, seal_settings):
@@ -28,7 +28,8 @@ def test_generate_then_seal_a_segment_then_cancel(session, session_factory, worl
     for a in ags[:4]:  # the fifth stays unsigned: not part of the seal batch
         service.approve(session, actor=legal, agreement_id=a.id, expected_version=a.version)
         service.sign(session, actor=cs, agreement_id=a.id, signature=STROKES, expected_version=a.version)
-    b2 = batch.start(session, actor=legal, incident_id=inc.id, kind="seal", segment="5号楼")
+    b2 = batch.start(session, actor=legal, incident_id=inc.id, kind="seal", segment="5号楼",
+                     proof=proof_of(session, world["legal"]))
     session.commit()
     done = batch.run(session_factory, b2.id, legal, seal_settings, processes=2)
     assert (done.status, done.total, done.done, done.failed) == ("done", 4, 4, 0), done.error
