@@ -89,6 +89,7 @@ def _baseline(p12: Path) -> Any:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
+    from exports.signing import batch_runner
     from exports.signing import batches as batch
     from exports.signing import service as seal
     n_single = 30 if quick else 500
@@ -126,7 +127,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         b = batch.start(s, actor=legal, incident_id=w["inc"].id, kind="seal", segment="batch")
         s.commit()
         t = time.perf_counter()
-        done = batch.run(w["factory"], b.id, legal, settings, processes=min(2, os.cpu_count() or 1))
+        done = batch_runner.run(w["factory"], b.id, legal, settings, processes=min(2, os.cpu_count() or 1))
         batch_s = time.perf_counter() - t
         s.close()
     docs = len(ids) - 1
