@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, TypeVar
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
@@ -152,12 +152,11 @@ def quick_write(engine: Engine, fn: Callable[[Session], Any], *, wait: float = 0
             raw.execute(f"PRAGMA busy_timeout={ms}")
         try:
             conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
+            with Session(bind=conn) as session:  # its transaction begins on conn: BEGIN IMMEDIATE
                 if not sqlite:
-                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{ms}ms'")
-                with Session(bind=conn) as session:
-                    fn(session)
-                    session.flush()
+                    session.execute(text(f"SET LOCAL lock_timeout = '{ms}ms'"))
+                fn(session)
+                session.commit()
             return True
         except OperationalError as err:
             if not is_lock_error(err):
