@@ -18,7 +18,7 @@ LABELS.update({
                      "interrupted": "interrupted", "abandoned": "abandoned"},
     # -- durable batches (issue 17)
     "batch_kind": {"generate": "generate and submit for review", "seal": "seal all signed"},
-    "batch_item_status": {"pending": "pending", "done": "done", "failed": "failed"},
+    "batch_item_status": {"pending": "not yet processed", "done": "done", "failed": "failed"},
     "batch_reason": {"has_agreement": "already has an agreement (%(ref)s)",
                      "not_signed": "no longer signed (now %(status)s)",
                      "terms_changed": "the terms changed while the batch ran",

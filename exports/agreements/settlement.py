@@ -1,5 +1,5 @@
 """The crowd follows its agreements: sealing settles the claimants an agreement covers (the signer, or
-every claimant a representative signed for); voiding a sealed agreement makes them active again,
+each claimant a representative signed for); voiding a sealed agreement makes them active again,
 unless another sealed agreement still covers them. Both inside the sealing or voiding transaction;
 the agreement's own event names the claimants and the headcount change, a re-grade follows it.
 """
@@ -17,10 +17,12 @@ from incident.crowd.claimants import service as claimants
 
 
 def covered(ag: Agreement) -> list[int]:
-    """Claimant ids an agreement settles: its signer and everyone it was signed for."""
+    """Claimant ids an agreement settles: the claimants a representative signed for (the
+    representative too only when among them: their own claim is not in the terms otherwise), or
+    the claimant who signed for themself."""
     terms = ag.terms or {}
-    ids = [p.get("claimant_id") for p in [terms.get("signer") or {}, *(terms.get("represented") or [])]]
-    return sorted({i for i in ids if isinstance(i, int)})
+    parties = terms.get("represented") or [terms.get("signer") or {}]
+    return sorted({i for i in (p.get("claimant_id") for p in parties) if isinstance(i, int)})
 
 
 def _still_covered(session: Session, ag: Agreement, ids: list[int]) -> set[int]:
