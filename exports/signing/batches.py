@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from datetime import timedelta
 from typing import Any, Callable
 
 from sqlalchemy import func, select, update
@@ -213,7 +212,7 @@ def resume(session: Session, *, actor: Actor, batch_id: Any) -> AgreementBatch:
     then runs it). Documents already done are never drafted or sealed again."""
     b = _load(session, actor, batch_id)
     if b.status != BatchStatus.INTERRUPTED.value:
-        raise Conflict("only an interrupted batch can be resumed (it is %(status)s)", field="status",
+        raise Conflict("only an interrupted batch can be resumed", field="status",
                        status=b.status)
     _refuse_if_busy(session, b.incident_id, but=b.id)
     b.status, b.owner, b.heartbeat_at, b.cancel_requested = RUNNING, owner_token(), clock.now(), False
@@ -229,7 +228,7 @@ def abandon(session: Session, *, actor: Actor, batch_id: Any) -> AgreementBatch:
     """Give an interrupted batch up; its pending documents stay as they are (start a new batch)."""
     b = _load(session, actor, batch_id)
     if b.status != BatchStatus.INTERRUPTED.value:
-        raise Conflict("only an interrupted batch can be abandoned (it is %(status)s)", field="status",
+        raise Conflict("only an interrupted batch can be abandoned", field="status",
                        status=b.status)
     b.status, b.finished_at = BatchStatus.ABANDONED.value, clock.now()
     inc = incidents.get(session, b.incident_id, lock=True)
@@ -258,7 +257,3 @@ def beat(factory: Callable[[], Session], batch_id: int, owner: str) -> bool:
             .values(heartbeat_at=clock.now()).execution_options(synchronize_session=False))
         return res.rowcount == 1
     return write_retrying(factory, _beat)
-
-
-def stale_cutoff() -> Any:
-    return clock.now() - timedelta(seconds=STALE_AFTER)
