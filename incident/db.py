@@ -1,9 +1,12 @@
 """Engine, declarative base and the unit of work shared by every domain package."""
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import random
+import sqlite3
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, TypeVar
@@ -70,18 +73,74 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         def _no_autobegin(dbapi_conn: Any, _rec: Any) -> None:
             dbapi_conn.isolation_level = None
 
+        gate = WriteGate()
+
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
             immediate = bool(conn.get_execution_options().get(WRITE_OPTION))
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
             conn.info[WRITE_OPTION] = immediate  # what the write guard checks (see install_write_guard)
+            if not immediate:
+                conn.exec_driver_sql("BEGIN")
+                return
+            gate.enter(conn.info, conn.info.get(WAIT_OPTION, BUSY_TIMEOUT_MS) / 1000)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                gate.leave(conn.info)
+                raise
 
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, lambda conn: gate.leave(conn.info))
+        # a connection that goes back to the pool never keeps this process's writers waiting
+        event.listen(engine, "checkin", lambda _dbapi, record: gate.leave(record.info))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
 WRITE_OPTION = "concord_write"
+WAIT_OPTION = "concord_wait_ms"  # connection info: a shorter wait for the write lock (quick_write)
+
+
+class WriteGate:
+    """This process's SQLite writers queue here, first come first served, before BEGIN IMMEDIATE.
+
+    SQLite's busy handler lets waiting writers poll with growing sleeps, so under many threads one
+    writer can lose every race for longer than busy_timeout (a 503). Queued here, every writer of
+    the process gets its turn; writers in other processes still meet at SQLite's lock.
+    """
+
+    HELD = "concord_gate_held"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy = False
+        self._queue: collections.deque[threading.Event] = collections.deque()
+
+    def enter(self, info: dict[str, Any], timeout: float) -> None:
+        with self._lock:
+            if not self._busy:
+                self._busy = True
+                info[self.HELD] = True
+                return
+            turn = threading.Event()
+            self._queue.append(turn)
+        if not turn.wait(timeout):
+            with self._lock:
+                if turn in self._queue:  # not handed over meanwhile: give up like a busy SQLite
+                    self._queue.remove(turn)
+                    raise OperationalError("BEGIN IMMEDIATE", None,
+                                           sqlite3.OperationalError("database is locked (by this process)"))
+        info[self.HELD] = True
+
+    def leave(self, info: dict[str, Any]) -> None:
+        if not info.pop(self.HELD, False):
+            return
+        with self._lock:
+            if self._queue:
+                self._queue.popleft().set()  # the turn passes on: still busy
+            else:
+                self._busy = False
 
 
 def begin_write(session: Session) -> None:
@@ -150,6 +209,7 @@ def quick_write(engine: Engine, fn: Callable[[Session], Any], *, wait: float = 0
         raw = conn.connection.driver_connection
         if sqlite:  # before BEGIN: a plain DBAPI call, outside SQLAlchemy's transaction
             raw.execute(f"PRAGMA busy_timeout={ms}")
+            conn.info[WAIT_OPTION] = ms
         try:
             conn.execution_options(**{WRITE_OPTION: True})
             with Session(bind=conn) as session:  # its transaction begins on conn: BEGIN IMMEDIATE
@@ -165,6 +225,7 @@ def quick_write(engine: Engine, fn: Callable[[Session], Any], *, wait: float = 0
         finally:
             if sqlite:
                 raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                conn.info.pop(WAIT_OPTION, None)
 
 
 class UnguardedWrite(AssertionError):

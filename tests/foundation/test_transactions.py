@@ -249,3 +249,51 @@ def test_twenty_idle_sessions_acting_at_once(settings, db_url, session):
         assert statuses.count(201) == 10
     finally:
         engine.dispose()
+
+
+def test_the_write_gate_serves_this_processes_writers_in_turn():
+    from sqlalchemy.exc import OperationalError
+
+    from incident.db import WriteGate
+    gate, order = WriteGate(), []
+    first: dict = {}
+    gate.enter(first, 1)
+    infos = [{} for _ in range(5)]
+
+    def writer(n: int) -> None:
+        gate.enter(infos[n], 10)
+        order.append(n)
+        gate.leave(infos[n])
+    threads = []
+    for n in range(5):  # they queue in this order behind the first writer
+        threads.append(threading.Thread(target=writer, args=(n,)))
+        threads[-1].start()
+        time.sleep(0.05)
+    late: dict = {}
+    with pytest.raises(OperationalError, match="locked"):
+        gate.enter(late, 0.1)  # gave up after its wait, like a busy SQLite
+    assert order == []
+    gate.leave(first)
+    for t in threads:
+        t.join(5)
+    assert order == [0, 1, 2, 3, 4]
+    gate.leave(late)  # it never held the gate: a no-op
+    again: dict = {}
+    gate.enter(again, 0.1)  # free again
+    gate.leave(again)
+
+
+@sqlite_only
+def test_a_rolled_back_or_returned_connection_frees_the_gate(engine):
+    factory = make_session_factory(engine)
+    for end in ("commit", "rollback", "close"):
+        s = factory()
+        begin_write(s)
+        make_user(s, "staff")
+        getattr(s, end)()
+        s.close()
+        t = time.monotonic()
+        with factory() as s2:  # would wait the busy timeout if the gate were still held
+            begin_write(s2)
+            s2.rollback()
+        assert time.monotonic() - t < 2, end
