@@ -17,7 +17,7 @@ LABELS.update({
     "batch_status": {"running": "running", "done": "done", "cancelled": "cancelled", "failed": "failed",
                      "interrupted": "interrupted", "abandoned": "abandoned"},
     # -- durable batches (issue 17)
-    "batch_kind": {"generate": "generate and submit for review", "seal": "seal all signed"},
+    "batch_kind": {"generate": "Generate and submit for review", "seal": "Seal all signed"},
     "batch_item_status": {"pending": "not yet processed", "done": "done", "failed": "failed"},
     "batch_reason": {"has_agreement": "already has an agreement (%(ref)s)",
                      "not_signed": "no longer signed (now %(status)s)",
