@@ -53,6 +53,17 @@ def _lock(s: Session, batch_id: int, incident_id: int, item_id: int | None = Non
     return inc, b, item  # type: ignore[return-value]
 
 
+def _turn(s: Session, b0: AgreementBatch, item_id: int, owner: str
+          ) -> tuple[Any, AgreementBatch, AgreementBatchItem] | bool:
+    """The locked rows while the document is still this runner's to do; else False (stop: the batch
+    is no longer this process's running batch) or True (go on: the document is done already)."""
+    inc, b, item = _lock(s, b0.id, b0.incident_id, item_id)
+    if not _mine(b, owner):
+        return False
+    assert item is not None
+    return True if item.status != I.PENDING.value else (inc, b, item)
+
+
 def _outcome(s: Session, inc: Any, b: AgreementBatch, item: AgreementBatchItem, actor: Actor,
              failed: tuple[str, dict[str, Any]] | None, tenth: int) -> int:
     """Record one document's outcome, the heartbeat and (at each tenth) a progress event."""
@@ -86,12 +97,10 @@ def _pending(factory: Callable[[], Session], batch_id: int) -> list[int]:
 
 def _draft_one(s: Session, b0: AgreementBatch, item_id: int, owner: str, actor: Actor,
                settings: Settings, tenth: int) -> tuple[bool, int]:
-    inc, b, item = _lock(s, b0.id, b0.incident_id, item_id)
-    if not _mine(b, owner):
-        return False, tenth
-    assert item is not None
-    if item.status != I.PENDING.value:
-        return True, tenth
+    got = _turn(s, b0, item_id, owner)
+    if isinstance(got, bool):
+        return got, tenth
+    inc, b, item = got
     cid = item.claimant_id
     have = s.scalars(select(Agreement).where(
         Agreement.incident_id == inc.id, Agreement.status != S.VOID.value,
@@ -147,12 +156,10 @@ def _prepare(factory: Callable[[], Session], b: AgreementBatch, settings: Settin
 def _store_one(s: Session, b0: AgreementBatch, item_id: int, owner: str, actor: Actor, job: Job | None,
                pdf: bytes | None, err: str, tsa: bool, tenth: int,
                refused: tuple[str, dict[str, Any]] | None = None) -> tuple[bool, int]:
-    inc, b, item = _lock(s, b0.id, b0.incident_id, item_id)
-    if not _mine(b, owner):
-        return False, tenth
-    assert item is not None
-    if item.status != I.PENDING.value:
-        return True, tenth
+    got = _turn(s, b0, item_id, owner)
+    if isinstance(got, bool):
+        return got, tenth
+    inc, b, item = got
     failed = refused
     if failed is None and job is not None:
         ag = service.get(s, job.agreement_id, lock=True)

@@ -88,6 +88,15 @@ def short_wait(monkeypatch, settings, db_url):  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
+def _leader_on(session: Session, app):  # type: ignore[no-untyped-def]
+    """An incident and its leader logged in to *app*."""
+    user = make_user(session, "manager")
+    inc = make_incident(session, user)
+    session.commit()
+    c = app.test_client()
+    return inc, Api(c, login(c, user.username, PASSWORD), user)
+
+
 def _hold_write_lock(db_url: str) -> sqlite3.Connection:
     con = sqlite3.connect(_path(db_url), isolation_level=None)
     con.execute("BEGIN IMMEDIATE")
@@ -96,11 +105,7 @@ def _hold_write_lock(db_url: str) -> sqlite3.Connection:
 
 @sqlite_only
 def test_a_lock_wait_past_busy_timeout_answers_503_with_retry_after(session, short_wait, db_url):
-    user = make_user(session, "manager")
-    inc = make_incident(session, user)
-    session.commit()
-    c = short_wait.test_client()
-    api = Api(c, login(c, user.username, PASSWORD), user)
+    inc, api = _leader_on(session, short_wait)
     holder = _hold_write_lock(db_url)
     try:
         resp = api.post(f"/api/v1/incidents/{inc.id}/notes", {"text": "业主情绪稳定"})
@@ -166,11 +171,7 @@ def test_login_refresh_on_a_write_rides_in_the_requests_transaction(session, api
 
 @sqlite_only
 def test_login_refresh_is_skipped_while_the_database_is_busy(session, short_wait, db_url):
-    user = make_user(session, "manager")
-    inc = make_incident(session, user)
-    session.commit()
-    c = short_wait.test_client()
-    api = Api(c, login(c, user.username, PASSWORD), user)
+    inc, api = _leader_on(session, short_wait)
     sid = _sid(api)
     _age(session, 10)
     old = _seen(session, sid)
