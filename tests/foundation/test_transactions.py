@@ -85,7 +85,16 @@ def short_wait(monkeypatch, settings, db_url):  # type: ignore[no-untyped-def]
     engine = make_engine(db_url)
     app = create_app(settings, config={"TESTING": True}, engine=engine)
     yield app
+    _forget(app)
     engine.dispose()
+
+
+def _forget(app) -> None:  # type: ignore[no-untyped-def]
+    """Unsubscribe the app from the timeline bus (as the app fixture does): else later apps of this
+    process would broadcast every event once more."""
+    unsubscribe = app.extensions.get("concord.bus_unsubscribe")
+    if unsubscribe:
+        unsubscribe()
 
 
 def _leader_on(session: Session, app):  # type: ignore[no-untyped-def]
@@ -249,6 +258,7 @@ def test_twenty_idle_sessions_acting_at_once(settings, db_url, session):
         assert len(statuses) == 40 and not [s for s in statuses if s >= 500], statuses
         assert statuses.count(201) == 10
     finally:
+        _forget(app)
         engine.dispose()
 
 
