@@ -74,6 +74,7 @@ def _world(tmp: Path, n_single: int, n_batch: int) -> dict[str, Any]:
 
 def _proof(legal: Any) -> Any:
     """The fresh re-authentication a seal needs (what confirm_secret returns after the password)."""
+    from incident import clock
     from incident.accounts.sessions import Proof
     return Proof(user_id=legal.user_id, at=clock.now())
 
@@ -95,6 +96,7 @@ def _baseline(p12: Path) -> Any:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
+    from exports.signing import batch_runner
     from exports.signing import batches as batch
     from exports.signing import service as seal
     n_single = 30 if quick else 500
@@ -134,7 +136,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         b = batch.start(s, actor=legal, incident_id=w["inc"].id, kind="seal", segment="batch", proof=_proof(legal))
         s.commit()
         t = time.perf_counter()
-        done = batch.run(w["factory"], b.id, legal, settings, processes=min(2, os.cpu_count() or 1))
+        done = batch_runner.run(w["factory"], b.id, legal, settings, processes=min(2, os.cpu_count() or 1))
         batch_s = time.perf_counter() - t
         s.close()
     docs = len(ids) - 1

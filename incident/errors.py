@@ -63,3 +63,10 @@ class Unauthenticated(DomainError):
 
 class Throttled(DomainError):
     code = "throttled"
+
+
+# -- one writer at a time (issue 17)
+class Busy(DomainError):
+    """The database stayed locked by other writers past its wait (busy_timeout): try again shortly."""
+
+    code = "busy"

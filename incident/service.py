@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from incident import clock, headcount, privacy, timeline
@@ -79,7 +79,13 @@ def _apply_triage(inc: Incident, result: TriageResult) -> str:
     return effective.value
 
 
+REF_LOCK = 0x436F6E63  # PostgreSQL advisory lock: concurrent opens count one after the other
+
+
 def _next_ref(session: Session) -> str:
+    """Today's next GC-YYYYMMDD-NNN; SQLite's one writer (BEGIN IMMEDIATE) or REF_LOCK serialises it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REF_LOCK})
     today = clock.now().strftime("%Y%m%d")
     n = session.scalar(select(func.count(Incident.id)).where(Incident.ref.like(f"GC-{today}-%"))) or 0
     return f"GC-{today}-{n + 1:03d}"

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from typing import Any
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 
 from incident.accounts import service as accounts
 from incident.accounts.models import User
 from incident.errors import Unauthenticated, ValidationError
-from incident.db import begin_write
+from incident.db import begin_write, quick_write
 from realtime.dbsession import db
 from realtime.security.redirects import is_safe
 
+log = logging.getLogger(__name__)
 PUBLIC_ENDPOINTS = {"pages.login", "static", "health.healthz", "vendor.asset", "pages.set_language"}
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -22,9 +24,32 @@ def current_user() -> User | None:
     """The logged-in user of this request, or None."""
     if "user" not in g:
         g.user = accounts.resolve_session(db(), session.get("sid"))
-        if g.user is not None and db().dirty:
-            db().commit()  # last_seen_at bump
+        if g.user is not None and accounts.needs_touch(db(), session.get("sid")):
+            _refresh(session["sid"])
     return g.user
+
+
+READS = ("GET", "HEAD", "OPTIONS")
+REFRESH_WAIT = 0.5  # seconds a read request waits for the write lock to refresh its login session
+
+
+def _refresh(sid: str) -> None:
+    """Keep the login session alive without changing the request's own transaction.
+
+    A write request (its transaction began as a writer in _gate, before this runs) moves
+    last_seen_at inside that transaction: committed with the request's work, no second writer,
+    nothing ended early. A read request never writes in its own transaction (on SQLite that would
+    turn a reader into a writer half-way, which fails under concurrent writers): it moves
+    last_seen_at in a separate short write unit of work that waits at most REFRESH_WAIT for the
+    lock and is skipped when the database stays busy — the next request, at most a minute later,
+    tries again. touch_session writes at most once a minute per login session.
+    """
+    if request.method not in READS:
+        accounts.touch_session(db(), sid)
+        return
+    engine = current_app.extensions["concord.engine"]
+    if not quick_write(engine, lambda s: accounts.touch_session(s, sid), wait=REFRESH_WAIT):
+        log.info("login session refresh skipped: database busy")
 
 
 def csrf_token() -> str:

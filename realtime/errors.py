@@ -5,16 +5,19 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from incident.db import is_lock_error
+from incident.errors import (Busy, Conflict, DomainError, Forbidden, NotFound, Throttled, Unauthenticated,
+                             ValidationError)
 from incident.labels import field_label
 from realtime.security.recorder import note_error
 
-from incident.errors import (Conflict, DomainError, Forbidden, NotFound, Throttled, Unauthenticated,
-                             ValidationError)
-
 STATUS = {ValidationError: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
-          Throttled: 429}
+          Throttled: 429,
+          Busy: 503}  # one writer at a time (issue 17): a lock wait past busy_timeout, never a 500
+BUSY_RETRY_AFTER = 2  # seconds
 
 
 def wants_json() -> bool:
@@ -54,12 +57,19 @@ def register(app: Flask) -> None:
         status = status_of(err)
         note_error(err, status)  # -- security log (issue 10)
         headers = {}
-        if isinstance(err, Throttled):
+        if isinstance(err, (Throttled, Busy)):
             headers["Retry-After"] = str(err.details.get("retry_after", 60))
         if wants_json():
             return jsonify(error_body(err)), status, headers
         return render_template("error.html", status=status, message=localized(err),
                                field=field_label(gettext, err.field)), status, headers
+
+    @app.errorhandler(OperationalError)
+    def _operational(err: OperationalError):  # type: ignore[no-untyped-def]
+        if not is_lock_error(err):
+            raise err  # not ours to answer: Flask's 500 handling (and its log) as before
+        return _domain(Busy("the database is busy with other changes; try again in a moment",
+                            field=None, retry_after=BUSY_RETRY_AFTER))
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """Production server: one gunicorn gthread worker (Flask-SocketIO forbids several workers)."""
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -41,6 +42,14 @@ def drop_server_banner() -> None:
         return [h for h in original(self) if not h.lower().startswith("server:")]
     default_headers.concord_no_banner = True  # type: ignore[attr-defined]
     gwsgi.Response.default_headers = default_headers  # type: ignore[method-assign]
+def interrupt_dead_batches(app):  # type: ignore[no-untyped-def]
+    """At start-up: agreement batches whose server process is gone (kill -9, crash) become
+    interrupted now, not at the first scheduler tick that holds the lease (issue 17)."""
+    from exports.signing import batches
+    try:
+        batches.sweep(app.extensions["concord.sessions"])
+    except Exception:  # never keep the server from starting; the scheduler's tick sweeps again
+        logging.getLogger(__name__).exception("start-up sweep of agreement batches failed")
 
 
 class _Gunicorn(BaseApplication):
@@ -55,6 +64,7 @@ class _Gunicorn(BaseApplication):
     def load(self):  # type: ignore[no-untyped-def]
         from realtime.app import create_app
         app = create_app()
+        interrupt_dead_batches(app)
         if os.environ.get(EMBED_ENV, "1") != "0":
             start_embedded_scheduler(app)
         return app

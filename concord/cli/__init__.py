@@ -1,6 +1,8 @@
 """The `concord` command. Subcommands live in modules named after what they handle."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from concord.cli import audit, demo, incidents, instance, users
@@ -28,6 +30,10 @@ def main(ctx: click.Context, instance_path: str | None) -> None:
     """Concord: command mass complaints."""
     ctx.ensure_object(dict)
     ctx.obj["instance"] = instance_path
+    # -- one writer at a time (issue 17): the test suite's write guard in its server processes too
+    if os.environ.get("CONCORD_WRITE_GUARD") == "1":
+        from incident.db import install_write_guard
+        install_write_guard()
 
 
 for module in MODULES:

@@ -94,6 +94,22 @@ def register(main: click.Group) -> None:
     from concord.cli import demo
     if _demo_hook not in demo.DEMO_HOOKS:
         demo.DEMO_HOOKS.append(_demo_hook)  # after the crowd and demands hooks: uses their claimants
+    # -- durable batches (issue 17): default templates at init (the migration seeds them too), and
+    # every scheduler tick (embedded in `serve` or `concord scheduler`) interrupts dead batches.
+    if seed_templates not in instance.INIT_HOOKS:
+        instance.INIT_HOOKS.append(seed_templates)
+    from exports.signing import batches
+    from playbooks.scheduler import runner
+    if batches.sweep not in runner.TICK_HOOKS:
+        runner.TICK_HOOKS.append(batches.sweep)
+
+
+def seed_templates(ctx: click.Context) -> None:
+    """INIT_HOOK: version 1 of the default agreement template for every language that has none."""
+    from exports.agreements.templates import seed_defaults
+    with session_scope(ctx) as session:
+        if seed_defaults(session):
+            click.echo("agreement templates: defaults added")
 
 
 def _demo_hook(session, inc, users) -> None:  # type: ignore[no-untyped-def]

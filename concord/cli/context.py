@@ -7,12 +7,13 @@ from typing import Iterator
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 import concord.models  # noqa: F401  (every model and feature hook, e.g. default playbooks on open)
 from incident import attachments, clock, privacy
 from incident.accounts.models import User
-from incident.db import make_engine, make_session_factory, unit_of_work
+from incident.db import is_lock_error, make_engine, make_session_factory, unit_of_work
 from incident.errors import DomainError
 from incident.settings import Settings, load_settings
 
@@ -46,6 +47,10 @@ def session_scope(ctx: click.Context) -> Iterator[Session]:
     except DomainError as err:
         field = f" (field: {err.field})" if err.field else ""
         raise click.ClickException(f"{err.message}{field}") from None
+    except OperationalError as err:  # one writer at a time (issue 17): say so, no traceback
+        if not is_lock_error(err):
+            raise
+        raise click.ClickException("the database stayed busy with other writers; try again") from None
 
 
 def acting_user(session: Session, username: str | None) -> User:

@@ -10,7 +10,11 @@ engine = config.attributes.get("engine")
 if engine is None:
     raise RuntimeError("run migrations through concord.migrate.upgrade(engine)")
 
-with engine.connect() as connection:
+from incident.db import WRITE_OPTION
+
+# A migration writes: begin as a writer (BEGIN IMMEDIATE on SQLite), so two servers starting at once
+# take turns instead of one failing half-way with "database is locked".
+with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
     context.configure(connection=connection, target_metadata=metadata,
                       render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
     with context.begin_transaction():

@@ -41,4 +41,12 @@ class BatchStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     CANCELLED = "cancelled"
+    FAILED = "failed"            # kept for batches recorded before durable batches
+    INTERRUPTED = "interrupted"  # its process is gone: resume or abandon
+    ABANDONED = "abandoned"      # given up after an interruption; pending documents left as they are
+
+
+class BatchItemStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
     FAILED = "failed"

@@ -16,9 +16,23 @@ LABELS.update({
                 "unknown_signer": "Unknown signer: not sealed by this organisation's certificate",
                 "unsigned": "Not sealed: the PDF carries no digital signature",
                 "not_pdf": "Not a PDF file"},
-    "batch_status": {"running": "running", "done": "done", "cancelled": "cancelled", "failed": "failed"},
-    "batch_kind": {"generate": "draft agreements", "seal": "seal agreements"},
+    "batch_status": {"running": "running", "done": "done", "cancelled": "cancelled", "failed": "failed",
+                     "interrupted": "interrupted", "abandoned": "abandoned"},
+    # -- durable batches (issue 17)
+    "batch_kind": {"generate": "Generate and submit for review", "seal": "Seal all signed"},
+    "batch_item_status": {"pending": "not yet processed", "done": "done", "failed": "failed"},
+    "batch_reason": {"has_agreement": "already has an agreement (%(ref)s)",
+                     "not_signed": "no longer signed (now %(status)s)",
+                     "terms_changed": "the terms changed while the batch ran",
+                     "sealing_failed": "sealing failed: %(detail)s"},
     "clause": {"non_admission": "Non-admission (with compensation, 补偿)", "indemnity": "Indemnity (赔偿)",
                "performance": "Performance", "withdrawal": "Withdrawal of the complaint",
                "confidentiality": "Confidentiality", "dispute_resolution": "Dispute resolution"},
+})
+
+# -- durable batches (issue 17)
+LABELS["event"].update({
+    "agreement.batch_interrupted": "agreement batch interrupted (its process stopped)",
+    "agreement.batch_resumed": "agreement batch resumed",
+    "agreement.batch_abandoned": "agreement batch abandoned",
 })

@@ -88,9 +88,14 @@ class AgreementRevision(Base):
 
 
 class AgreementBatch(Base):
-    """A generate-or-seal run over a segment, with progress and a cancel flag read between documents."""
+    """A generate-or-seal run over a segment: a durable job with one row per document.
+
+    The process running it (`owner`) refreshes `heartbeat_at`; a running batch whose owner is gone
+    or whose heartbeat is stale becomes `interrupted` and can be resumed or abandoned.
+    """
 
     __tablename__ = "agreement_batches"
+    __table_args__ = (Index("ix_agreement_batches_incident_status", "incident_id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
@@ -98,18 +103,41 @@ class AgreementBatch(Base):
     segment: Mapped[str] = mapped_column(String(120), default="")
     status: Mapped[str] = mapped_column(String(16))
     total: Mapped[int] = mapped_column(Integer, default=0)
-    done: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)     # documents processed, failed ones included
     failed: Mapped[int] = mapped_column(Integer, default=0)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     started_by_name: Mapped[str] = mapped_column(String(120), default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    # -- durable batches (issue 17)
+    owner: Mapped[str] = mapped_column(String(120), default="")  # host:pid:token of the running process
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # generate: items, locale, facts
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "incident_id": self.incident_id, "kind": self.kind,
                 "segment": self.segment, "status": self.status, "total": self.total,
-                "done": self.done, "failed": self.failed, "cancel_requested": self.cancel_requested,
+                "done": self.done, "failed": self.failed, "pending": max(self.total - self.done, 0),
+                "cancel_requested": self.cancel_requested,
                 "started_at": self.started_at.isoformat(),
                 "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+                "heartbeat_at": self.heartbeat_at.isoformat() if self.heartbeat_at else None,
                 "error": self.error}
+
+
+class AgreementBatchItem(Base):
+    """One document of a batch: a claimant to draft for (generate) or an agreement to seal."""
+
+    __tablename__ = "agreement_batch_items"
+    __table_args__ = (Index("ix_agreement_batch_items_batch_status", "batch_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("agreement_batches.id", ondelete="CASCADE"))
+    claimant_id: Mapped[int | None] = mapped_column(ForeignKey("claimants.id"), nullable=True)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), nullable=True)
+    label: Mapped[str] = mapped_column(String(200), default="")  # who or which agreement, for the page
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | done | failed
+    reason: Mapped[str] = mapped_column(String(500), default="")  # English msgid, translated on display
+    reason_args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from exports.agreements import sources, templates
+from exports.agreements import settlement, sources, templates
 from exports.agreements.enums import AgreementStatus as S
 from exports.agreements.handwriting import parse_strokes
 from exports.agreements.models import Agreement, AgreementRevision
@@ -239,8 +239,11 @@ def void(session: Session, *, actor: Actor, agreement_id: Any, reason: Any,
                           tuple(s for s in S if s is not S.VOID))
     before = ag.status
     ag.status, ag.void_reason, ag.voided_at = S.VOID.value, reason.strip()[:2000], clock.now()
+    crowd = settlement.unsettle(session, inc, ag, actor) if before == S.SEALED.value else None
     _event(session, inc, ag, "agreement.voided", actor, **{"from": before, "to": ag.status},
-           text=ag.void_reason)
+           text=ag.void_reason, **(crowd or {}))
+    if crowd:
+        settlement.regrade(session, inc, actor, crowd, "agreement.voided")
     return ag
 
 

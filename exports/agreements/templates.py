@@ -1,7 +1,7 @@
 """Agreement templates: one row per version, per name and locale; legal edits by adding a version."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exports.agreements.clauses import default_clauses
@@ -16,7 +16,7 @@ DEFAULT_NAME = "settlement"
 
 
 def current(session: Session, locale: str, name: str = DEFAULT_NAME) -> AgreementTemplate:
-    """The newest version of a template, seeding version 1 from the defaults when there is none."""
+    """The newest version of a template (a read: version 1 is seeded by the migrations)."""
     if locale not in LOCALES:
         raise ValidationError(f"locale must be one of {', '.join(LOCALES)}", field="locale")
     row = session.scalars(select(AgreementTemplate).where(
@@ -25,11 +25,23 @@ def current(session: Session, locale: str, name: str = DEFAULT_NAME) -> Agreemen
     if row is None:
         if name != DEFAULT_NAME:
             raise NotFound(f"no template named {name!r}", field="template")
-        row = AgreementTemplate(name=name, locale=locale, version=1, clauses=default_clauses(locale),
-                                note="default", created_at=clock.now(), created_by_name="system")
-        session.add(row)
-        session.flush()
+        raise NotFound("the default agreement template is missing; run `concord init`", field="template")
     return row
+
+
+def seed_defaults(session: Session) -> int:
+    """Add version 1 of the default template for every locale that has none; the number added."""
+    added = 0
+    for locale in LOCALES:
+        if session.scalar(select(func.count(AgreementTemplate.id)).where(
+                AgreementTemplate.name == DEFAULT_NAME, AgreementTemplate.locale == locale)):
+            continue
+        session.add(AgreementTemplate(name=DEFAULT_NAME, locale=locale, version=1,
+                                      clauses=default_clauses(locale), note="default",
+                                      created_at=clock.now(), created_by_name="system"))
+        added += 1
+    session.flush()
+    return added
 
 
 def get(session: Session, template_id: int) -> AgreementTemplate:

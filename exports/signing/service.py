@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exports.agreements import sources
+from exports.agreements import settlement, sources
 from exports.agreements.enums import AgreementStatus as S
 from exports.agreements.enums import IdDisplay, Verdict
 from exports.agreements.models import Agreement
@@ -120,15 +120,25 @@ def seal(session: Session, *, actor: Actor, agreement_id: Any, sealer: Sealer, p
     if not carries_content_hash(pdf, inp.content_sha256) or terms_hash(inp.terms) != ag.approved_hash:
         raise Conflict("the rendered document does not carry the approved terms", field="terms")
     sealed = sealer.seal(pdf, f"Concord-{ag.ref}")
-    att = attachments.store(session, actor=actor, incident_id=inc.id, filename=f"{ag.ref}.pdf",
-                            content_type="application/pdf", data=sealed, purpose="agreement")
-    ag.status, ag.sealed_at, ag.sealed_by_name = S.SEALED.value, clock.now(), actor.name
-    ag.content_sha256, ag.head_hash_at_seal = inp.content_sha256, head
-    ag.pdf_sha256, ag.attachment_id, ag.timestamped = att.sha256, att.id, bool(sealer.tsa_url)
-    _event(session, inc, ag, "agreement.sealed", actor, **{"from": "signed", "to": ag.status},
-           content_sha256=ag.content_sha256, head_hash=head, pdf_sha256=ag.pdf_sha256,
-           level="B-T" if sealer.tsa_url else "B-B")
+    record_seal(session, inc, ag, actor, pdf=sealed, content_sha256=inp.content_sha256, head_hash=head,
+                timestamped=bool(sealer.tsa_url))
     return ag
+
+
+def record_seal(session: Session, inc: Any, ag: Agreement, actor: Actor, *, pdf: bytes, content_sha256: str,
+                head_hash: str, timestamped: bool, **extra: Any) -> None:
+    """Store the sealed PDF and mark the agreement sealed: one agreement.sealed event naming the
+    claimants it settles (the crowd follows in the same transaction), then a re-grade if any."""
+    att = attachments.store(session, actor=actor, incident_id=inc.id, filename=f"{ag.ref}.pdf",
+                            content_type="application/pdf", data=pdf, purpose="agreement")
+    ag.status, ag.sealed_at, ag.sealed_by_name = S.SEALED.value, clock.now(), actor.name
+    ag.content_sha256, ag.head_hash_at_seal = content_sha256, head_hash
+    ag.pdf_sha256, ag.attachment_id, ag.timestamped = att.sha256, att.id, timestamped
+    crowd = settlement.settle(session, inc, ag, actor)
+    _event(session, inc, ag, "agreement.sealed", actor, **{"from": "signed", "to": ag.status},
+           content_sha256=ag.content_sha256, head_hash=head_hash, pdf_sha256=ag.pdf_sha256,
+           level="B-T" if timestamped else "B-B", **crowd, **extra)
+    settlement.regrade(session, inc, actor, crowd, "agreement.sealed")
 
 
 def sealed_pdf(session: Session, *, actor: Actor, agreement_id: Any) -> tuple[Agreement, bytes]:

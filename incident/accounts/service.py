@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from incident import clock
@@ -76,9 +76,29 @@ def resolve_session(session: Session, session_id: str | None) -> User | None:
     user = session.get(User, ls.user_id) if ls is not None else None
     if not sessions.usable(ls, user, now) or user is None:
         return None
-    if now - ls.last_seen_at > timedelta(minutes=5):  # avoid a write on every request
-        ls.last_seen_at = now
-    return user
+    return user  # a read: the caller refreshes last_seen_at with touch_session (see realtime/auth.py)
+
+
+REFRESH_EVERY = timedelta(minutes=1)
+
+
+def touch_session(session: Session, session_id: str) -> bool:
+    """Move a login session's last_seen_at to now, at most once per REFRESH_EVERY; True if moved.
+
+    One conditional UPDATE (no read first), so concurrent requests of one login session write once.
+    """
+    now = clock.now()
+    res = session.execute(update(LoginSession).where(
+        LoginSession.id == session_id, LoginSession.revoked_at.is_(None),
+        LoginSession.last_seen_at < now - REFRESH_EVERY).values(last_seen_at=now)
+        .execution_options(synchronize_session=False))
+    return res.rowcount == 1
+
+
+def needs_touch(session: Session, session_id: str | None) -> bool:
+    """Whether touch_session would move last_seen_at (read from the already loaded row)."""
+    ls = session.get(LoginSession, session_id) if session_id else None
+    return ls is not None and clock.now() - ls.last_seen_at > REFRESH_EVERY
 
 
 def logout(session: Session, session_id: str | None) -> None:

@@ -21,6 +21,9 @@ from playbooks.notify import outbox
 from playbooks.scheduler import jobs, lease
 
 log = logging.getLogger(__name__)
+# Housekeeping other features run on every tick of the lease holder: fn(session_factory). The
+# composition root (concord/) appends them; playbooks never imports those features.
+TICK_HOOKS: list[Callable[[Callable[[], Session]], object]] = []
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
@@ -56,6 +59,11 @@ class Runner:
                     return None
                 result = jobs.run_due(self.factory, self.holder)
                 self._plan_wake()
+                for hook in TICK_HOOKS:
+                    try:
+                        hook(self.factory)
+                    except Exception:
+                        log.exception("scheduler tick hook %s failed", getattr(hook, "__name__", hook))
                 return result
             except Exception:
                 log.exception("scheduler tick failed")

@@ -11,12 +11,13 @@ from flask import Blueprint, current_app, jsonify, session
 
 from incident.accounts import admin, selfservice, sessions, totp
 from incident.accounts.models import AccountPolicy, User
+from incident.db import begin_write
 from incident.errors import DomainError, ValidationError
-from realtime.sessions import control as session_control
 from realtime.auth import actor, current_user
 from realtime.dbsession import db
 from realtime.http.params import json_body
 from realtime.openapi import register_body
+from realtime.sessions import control as session_control
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
@@ -42,6 +43,7 @@ def confirm(data: dict[str, Any]) -> sessions.Proof:
         _commit_failure_count(err)
         raise
     db().commit()
+    begin_write(db())  # the rest of the request (the seal itself) is a writer again (one writer at a time)
     return proof
 
 

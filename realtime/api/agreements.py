@@ -6,7 +6,6 @@ decision for the organisation: it reveals an agreement's status to anyone holdin
 """
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -15,11 +14,11 @@ from sqlalchemy import select
 from exports.agreements import service, templates
 from exports.agreements.models import Agreement, AgreementBatch
 from exports.agreements.terms import from_dict
-from exports.signing import batches as batch
 from exports.signing import service as seal
 from incident.access.permissions import Action
-from incident.errors import NotFound, ValidationError
+from incident.errors import ValidationError
 from incident.security.log import Kind
+from realtime.api.agreement_batches import view as batch_view
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body, version_of
@@ -196,10 +195,7 @@ def incident_report(incident_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/agreement-templates")
 def list_templates():  # type: ignore[no-untyped-def]
-    """Every version of the agreement templates (seeding the defaults on first use)."""
-    for loc in ("zh_CN", "en"):
-        templates.current(db(), loc)
-    db().commit()
+    """Every version of the agreement templates (the defaults come with the schema)."""
     return jsonify({"templates": [t.to_dict() for t in templates.listing(db())],
                     "can_edit": templates.may_edit(db(), actor())})
 
@@ -212,49 +208,6 @@ def edit_template():  # type: ignore[no-untyped-def]
                          note=data.get("note", ""), expected_version=data.get("version"))
     db().commit()
     return jsonify(row.to_dict()), 201
-
-
-@bp.post("/incidents/<int:incident_id>/agreement-batches")
-def start_batch(incident_id: int):  # type: ignore[no-untyped-def]
-    """Generate (draft + submit) or seal the agreements of a segment, in the background."""
-    data = json_body()
-    from realtime.api.accounts import confirm  # -- accounts (issue 10): sealing re-authenticates
-    proof = None
-    if data.get("kind") == "seal":
-        service.incidents.load_for(db(), actor(), incident_id, Action.AGREEMENT_SEAL)  # 403 names legal
-        proof = confirm(data)
-    b = batch.start(db(), actor=actor(), incident_id=incident_id, kind=data.get("kind"),
-                    segment=data.get("segment", ""), proof=proof)
-    db().commit()
-    if b.kind == "seal":
-        seal.sealer_for(_settings())  # a missing certificate is a 409 now, not a failed batch later
-    factory, settings, who = current_app.extensions["concord.sessions"], _settings(), actor()
-    extra = {k: data[k] for k in ("items", "locale", "facts") if k in data}
-    threading.Thread(target=batch.run, args=(factory, b.id, who, settings, extra), daemon=True,
-                     name=f"agreement-batch-{b.id}").start()
-    return jsonify(b.to_dict()), 202
-
-
-def _batch(batch_id: int) -> AgreementBatch:
-    b = db().get(AgreementBatch, batch_id)
-    if b is None:
-        raise NotFound("no such batch", field="batch_id")
-    service.incidents.load_for(db(), actor(), b.incident_id, Action.INCIDENT_VIEW)
-    return b
-
-
-@bp.get("/agreement-batches/<int:batch_id>")
-def get_batch(batch_id: int):  # type: ignore[no-untyped-def]
-    """Progress of a batch."""
-    return jsonify(_batch(batch_id).to_dict())
-
-
-@bp.post("/agreement-batches/<int:batch_id>/cancel")
-def cancel_batch(batch_id: int):  # type: ignore[no-untyped-def]
-    """Ask a running batch to stop after the documents in flight."""
-    b = batch.cancel(db(), actor=actor(), batch_id=batch_id)
-    db().commit()
-    return jsonify(b.to_dict())
 
 
 def _upload() -> bytes:
@@ -320,23 +273,19 @@ register_body("agreements.void", {"type": "object", "required": ["reason"], "pro
 register_body("agreements.edit_template", {"type": "object", "required": ["locale", "clauses"], "properties": {
     "locale": {"enum": ["zh_CN", "en"]}, "clauses": {"type": "object"}, "note": {"type": "string"},
     "version": {"type": "integer"}}})
-register_body("agreements.start_batch", {"type": "object", "required": ["kind"], "properties": {
-    "kind": {"enum": ["generate", "seal"]}, "segment": {"type": "string"}, "items": {"type": "array"},
-    "password": {"type": "string", "description": "kind seal: re-entered password"},
-    "code": {"type": "string", "description": "kind seal: current TOTP code"}}})
 register_body("agreements.verify_api", {"type": "string", "format": "binary",
                                         "description": "multipart field 'file' or an application/pdf body"})
 
 
 def _section(session, who, inc, can):  # type: ignore[no-untyped-def]
     rows = session.scalars(select(Agreement).where(Agreement.incident_id == inc.id).order_by(Agreement.id)).all()
-    running = session.scalars(select(AgreementBatch).where(AgreementBatch.incident_id == inc.id)
-                              .order_by(AgreementBatch.id.desc()).limit(1)).first()
+    latest = session.scalars(select(AgreementBatch).where(AgreementBatch.incident_id == inc.id)
+                             .order_by(AgreementBatch.id.desc()).limit(1)).first()
     from incident.crowd.claimants.models import Claimant
     claimants = session.scalars(select(Claimant).where(Claimant.incident_id == inc.id,
                                                        Claimant.status == "active").order_by(Claimant.id)).all()
     segments = sorted({c.segment for c in claimants})
-    return {"agreements": [brief(a) for a in rows], "batch": running.to_dict() if running else None,
+    return {"agreements": [brief(a) for a in rows], "batch": batch_view(session, latest) if latest else None,
             "claimants": [{"id": c.id, "name": c.name, "segment": c.segment} for c in claimants[:500]],
             "segments": segments, "can_draft": can.get("agreement.draft"),
             "can_seal": can.get("agreement.seal")}

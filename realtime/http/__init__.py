@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from realtime.api import (
+        agreement_batches,
         agreements,
         crowd,
         demands,
@@ -34,3 +35,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.bp)
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
+    app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)

@@ -111,12 +111,9 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreements.preview": Action.INCIDENT_VIEW,
     "agreements.sealed_pdf": Action.INCIDENT_VIEW,
     "agreements.incident_report": Action.INCIDENT_VIEW,
-    "agreements.get_batch": Action.INCIDENT_VIEW,
     "agreements.draft": Action.AGREEMENT_DRAFT,
     "agreements.update": Action.AGREEMENT_DRAFT,
     "agreements.submit": Action.AGREEMENT_DRAFT,
-    "agreements.start_batch": Action.AGREEMENT_DRAFT,  # kind "seal" is narrowed to legal by the service
-    "agreements.cancel_batch": Action.AGREEMENT_DRAFT,
     "agreements.approve": Action.AGREEMENT_REVIEW,
     "agreements.return_": Action.AGREEMENT_REVIEW,
     "agreements.void": Action.AGREEMENT_REVIEW,
@@ -142,6 +139,12 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "accounts_api.start_my_totp": LOGGED_IN,
     "accounts_api.confirm_my_totp": LOGGED_IN,
     "accounts_api.disable_my_totp": LOGGED_IN,
+    # -- durable agreement batches (issue 17); kind "seal" is narrowed to legal by the service
+    "agreement_batches.get_batch": Action.INCIDENT_VIEW,
+    "agreement_batches.start_batch": Action.AGREEMENT_DRAFT,
+    "agreement_batches.cancel_batch": Action.AGREEMENT_DRAFT,
+    "agreement_batches.resume_batch": Action.AGREEMENT_DRAFT,
+    "agreement_batches.abandon_batch": Action.AGREEMENT_DRAFT,
 }
 
 

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 
 from incident import service
 from incident.access.permissions import Action, can_map, require
-from incident.accounts import service as accounts
 from incident.accounts import sessions as login_sessions
 from incident.accounts import throttle
 from incident.accounts.models import User

@@ -1,5 +1,5 @@
-// Agreements section of the incident page: draft one, start a segment batch, live progress from
-// the timeline (agreement.batch_* events), cancel.
+// Agreements section of the incident page: draft one, start a segment batch, live progress and
+// per-document outcomes from the timeline (agreement.batch_* events), cancel, resume, abandon.
 (function () {
   "use strict";
   var box = document.getElementById("agreements");
@@ -32,28 +32,79 @@
       if (batch.code) body.code = batch.code.value;
     }
     C.api("POST", "/api/v1/incidents/" + C.incidentId + "/agreement-batches", body)
-      .then(function (b) { show(b.id, 0, b.total || 1, "running"); }).catch(fail);
+      .then(render).catch(fail);
   });
 
-  function show(id, done, total, status) {
+  // The batch as the server sees it (statuses and reasons already in the user's language).
+  var textBlock = document.getElementById("agreement-batch-text");  // data block: no inline script (CSP)
+  var T = textBlock ? JSON.parse(textBlock.textContent) : {};
+  function el(tag, text) { var e = document.createElement(tag); if (text) e.textContent = text; return e; }
+  function render(b) {
+    if (!progress || !b) return;
     progress.hidden = false;
-    progress.dataset.batchId = id;
-    progress.dataset.status = status;
-    bar.max = Math.max(total, 1);
-    bar.value = done;
-    text.textContent = done + "/" + total + (status !== "running" ? " · " + status : "");
-    cancel.hidden = status !== "running";
+    progress.dataset.batchId = b.id;
+    progress.dataset.status = b.status;
+    document.getElementById("ag-batch-kind").textContent = b.kind_label;
+    document.getElementById("ag-batch-segment").textContent = b.segment;
+    bar.max = Math.max(b.total, 1);
+    bar.value = b.done;
+    text.textContent = b.done + "/" + b.total + " · " + b.status_label +
+      (b.failed ? " · " + (T.failed || "%(n)s failed").replace("%(n)s", b.failed) : "");
+    var interrupted = b.status === "interrupted";
+    cancel.hidden = b.status !== "running";
+    document.getElementById("ag-resume").hidden = !interrupted;
+    document.getElementById("ag-abandon").hidden = !interrupted;
+    document.getElementById("ag-batch-note").hidden = !interrupted;
+    document.getElementById("ag-batch-stale").hidden = !b.not_responding;
+    var body = document.querySelector("#ag-batch-items tbody");
+    body.textContent = "";
+    (b.items || []).forEach(function (i) {
+      var tr = el("tr"), td = el("td");
+      tr.dataset.item = i.id;
+      tr.className = "item-" + i.status;
+      if (i.agreement_id) { var a = el("a", i.label); a.href = "/agreements/" + i.agreement_id; td.appendChild(a); }
+      else td.textContent = i.label;
+      tr.appendChild(td);
+      tr.appendChild(el("td", i.status_label + (i.reason ? " · " + i.reason : "")));
+      body.appendChild(tr);
+    });
   }
-  if (cancel) cancel.addEventListener("click", function () {
-    C.api("POST", "/api/v1/agreement-batches/" + progress.dataset.batchId + "/cancel", {}).catch(fail);
-  });
+
+  // Live: a batch event asks for the batch again (one request in flight, the latest wins).
+  var loading = false, again = false;
+  function reload(id) {
+    if (!id) return;
+    if (loading) { again = true; return; }
+    loading = true;
+    C.api("GET", "/api/v1/agreement-batches/" + id).then(render).catch(function () {}).then(function () {
+      loading = false;
+      if (again) { again = false; reload(progress.dataset.batchId); }
+    });
+  }
+  function act(what) {
+    return function () {
+      if (what === "abandon" && !confirm(T.abandon_confirm || "?")) return;
+      var body = {};
+      if (what === "resume" && batch) {  // resuming a seal batch re-authenticates, as starting one does
+        if (batch.password) body.password = batch.password.value;
+        if (batch.code) body.code = batch.code.value;
+      }
+      C.api("POST", "/api/v1/agreement-batches/" + progress.dataset.batchId + "/" + what, body)
+        .then(render).catch(fail);
+    };
+  }
+  if (cancel) cancel.addEventListener("click", act("cancel"));
+  var resume = document.getElementById("ag-resume"), abandon = document.getElementById("ag-abandon");
+  if (resume) resume.addEventListener("click", act("resume"));
+  if (abandon) abandon.addEventListener("click", act("abandon"));
 
   C.onEvent(function (ev) {
     var p = ev.payload || {};
-    if (ev.type === "agreement.batch_started") show(p.batch_id, 0, 1, "running");
-    else if (ev.type === "agreement.batch_progress") show(p.batch_id, p.done, p.total, "running");
-    else if (ev.type === "agreement.batch_finished") show(p.batch_id, p.done, p.total, p.status);
-    else if (ev.type.indexOf("agreement.") === 0 && p.agreement_id) {
+    if (progress && p.batch_id && (ev.type.indexOf("agreement.batch_") === 0 || ev.type === "agreement.sealed")) {
+      progress.dataset.batchId = p.batch_id;
+      reload(p.batch_id);
+    }
+    if (ev.type.indexOf("agreement.") === 0 && p.agreement_id) {
       var row = box.querySelector('tr[data-id="' + p.agreement_id + '"] .ag-status');
       if (row) row.textContent = statusLabels[p.status] || p.status;
     }

@@ -162,6 +162,7 @@
 
   C.onEvent(function (ev) {
     if (/^(claimant|claimants|representative|contact)\./.test(ev.type)) refresh();
+    else if (ev.type === "agreement.sealed" || ev.type === "agreement.voided") refresh();  // settled (issue 17)
   });
 
   // Add / edit form (one form: a hidden claimant_id switches it to edit mode).

@@ -13,12 +13,14 @@ ITEMS = [{"description": "电梯维修", "remedy": "三日内彻底修好", "dea
 def _approved_agreement(live_sessions) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     from exports.agreements import service
     from incident import clock, privacy
+    from incident.db import begin_write
     from incident.accounts.models import User
     from incident.crowd.claimants.models import Claimant
     from incident.models import Incident
     from incident.taskgroup.models import SeatAssignment
     from incident.taskgroup.queries import seats_of
     s = live_sessions()
+    begin_write(s)  # a writer from the start: the live server writes too
     users = {u.username: u for u in s.scalars(select(User))}
     inc = s.scalars(select(Incident).order_by(Incident.id)).first()
     for name, seat in (("legal", "legal"), ("service", "customer_service")):

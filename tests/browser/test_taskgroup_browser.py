@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from incident.accounts.models import User
+from incident.db import unit_of_work
 from incident.intake.schema import parse_intake
 from incident import service
 from incident.taskgroup.service import assign_seat
@@ -18,14 +19,15 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def fresh_incident(live_sessions):  # type: ignore[no-untyped-def]
     """A new incident led by the demo leader, with the demo service user on customer service."""
-    with live_sessions() as s:
+    with unit_of_work(live_sessions) as s:  # a writer from the start: the live server writes too
         users = {u.username: u for u in s.scalars(select(User))}
         inc = service.open_incident(s, actor=users["leader"].actor,
                                     intake=parse_intake(intake_data(title="电梯故障（任务组浏览器测试）")))
         assign_seat(s, actor=users["leader"].actor, incident_id=inc.id, seat="customer_service",
                     holder={"user_id": users["service"].id})
-        s.commit()
-        return inc.id, {k: (u.id, u.display_name) for k, u in users.items()}
+        s.flush()
+        out = inc.id, {k: (u.id, u.display_name) for k, u in users.items()}
+    return out
 
 
 def test_seat_change_appears_live_and_the_clock_counts_down(new_page, live_server, fresh_incident):
@@ -70,14 +72,13 @@ def test_stale_handover_shows_the_conflict(new_page, live_server, fresh_incident
     page.goto(f"{live_server.url}/incidents/{incident_id}")
     page.wait_for_selector("#live-state.on")
     # Someone else hands customer service over behind this page's back (another process, no push).
-    with live_sessions() as s:
+    with unit_of_work(live_sessions) as s:
         from incident.taskgroup.queries import holder_of
         from incident.taskgroup.service import replace_seat
         row = holder_of(s, incident_id, "customer_service")
         leader = s.get(User, users["leader"][0])
         replace_seat(s, actor=leader.actor, incident_id=incident_id, assignment_id=row.id,
                      holder={"user_id": users["logistics"][0]})
-        s.commit()
     page.click("#tg-assign-box summary")
     page.select_option("#tg-assign-form select[name=seat]", "customer_service")
     page.select_option("#tg-assign-form select[name=user_id]", str(users["legal"][0]))

@@ -1,7 +1,7 @@
 """accounts: legal qualification, password/TOTP state, session device and stage, policy, account events
 
 Revision ID: 0011_accounts
-Revises: 0006_agreements
+Revises: 0008_batch_jobs
 Create Date: 2026-11-26
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import incident.db
 
 revision = '0011_accounts'
-down_revision = '0006_agreements'
+down_revision = '0008_batch_jobs'
 branch_labels = None
 depends_on = None
 

@@ -195,17 +195,36 @@ def listing(session: Session, *, actor: Actor, incident_id: int, status: str | N
     return list(rows), total
 
 
-def settle(session: Session, *, actor: Actor, inc: Incident, claimant_ids: list[int], cause: str) -> dict[str, int]:
-    """Mark claimants settled (for the agreements feature, inside its own recorded event's transaction).
-
-    The caller records its event (e.g. agreement.signed) naming the claimants; this recounts the
-    headcount and re-grades after it. Returns the headcount change {from, to}.
-    """
+def _move(session: Session, inc: Incident, claimant_ids: list[int], src: ClaimantStatus,
+          dst: ClaimantStatus) -> list[int]:
     rows = session.scalars(select(Claimant).where(Claimant.incident_id == inc.id, Claimant.id.in_(claimant_ids),
-                                                  Claimant.status == ClaimantStatus.ACTIVE.value)).all()
+                                                  Claimant.status == src.value).order_by(Claimant.id)).all()
     for row in rows:
-        row.status = ClaimantStatus.SETTLED.value
+        row.status = dst.value
         row.version += 1
+    return [r.id for r in rows]
+
+
+def settle(session: Session, *, actor: Actor, inc: Incident, claimant_ids: list[int], cause: str,
+           regrade: bool = True) -> dict[str, Any]:
+    """Mark active claimants settled (for the agreements feature, inside its own event's transaction).
+
+    Recounts the headcount and, unless regrade=False (the caller then records its event with this
+    change and calls regrade_after itself), re-grades. Returns the headcount change {from, to} and
+    the ids that changed ("claimant_ids"; claimants not active are left alone).
+    """
+    moved = _move(session, inc, claimant_ids, ClaimantStatus.ACTIVE, ClaimantStatus.SETTLED)
     change = sync_headcount(session, inc)
-    regrade_after(session, inc, actor, change, cause)
-    return change
+    if regrade:
+        regrade_after(session, inc, actor, change, cause)
+    return change | {"claimant_ids": moved}
+
+
+def unsettle(session: Session, *, actor: Actor, inc: Incident, claimant_ids: list[int], cause: str,
+             regrade: bool = True) -> dict[str, Any]:
+    """Undo settle (the agreement that settled them was voided): settled claimants become active."""
+    moved = _move(session, inc, claimant_ids, ClaimantStatus.SETTLED, ClaimantStatus.ACTIVE)
+    change = sync_headcount(session, inc)
+    if regrade:
+        regrade_after(session, inc, actor, change, cause)
+    return change | {"claimant_ids": moved}

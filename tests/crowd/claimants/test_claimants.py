@@ -131,7 +131,7 @@ def test_settle_recounts_the_headcount(session, api_as):
     session.rollback()
     session.refresh(inc)
     assert settle(session, actor=leader.actor, inc=inc, claimant_ids=ids[:2], cause="agreement.signed") == \
-        {"from": 3, "to": 1}
+        {"from": 3, "to": 1, "claimant_ids": ids[:2]}
     session.commit()
     assert api.get(f"/api/v1/incidents/{inc.id}/crowd").get_json()["counts"]["settled"] == 2
 

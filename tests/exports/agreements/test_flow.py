@@ -45,10 +45,11 @@ def test_full_path_writes_one_event_per_transition(session, world, sealer):
               public_url="http://localhost")
     session.commit()
     assert ag.status == AgreementStatus.SEALED and ag.pdf_sha256 and ag.content_sha256
-    assert events(session, world["inc"])[-5:] == ["agreement.drafted", "agreement.submitted",
-                                                  "agreement.approved", "agreement.signed", "agreement.sealed"]
-    last = session.scalars(select(Event).where(Event.incident_id == world["inc"].id)
-                           .order_by(Event.seq.desc())).first()
+    # Sealing settles the claimant; the registry's headcount falls, so a re-grade follows the seal.
+    assert events(session, world["inc"])[-6:] == ["agreement.drafted", "agreement.submitted", "agreement.approved",
+                                                  "agreement.signed", "agreement.sealed", "grade.changed"]
+    last = session.scalars(select(Event).where(Event.incident_id == world["inc"].id,
+                                               Event.type == "agreement.sealed")).one()
     assert last.payload["head_hash"] == ag.head_hash_at_seal
     assert "110101199003071234" not in str(last.payload)
     assert verify_chain(session, world["inc"].id).ok

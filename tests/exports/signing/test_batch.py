@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from exports.agreements import service
 from exports.agreements.models import Agreement
+from exports.signing import batch_runner
 from exports.signing import batches as batch
 from incident import clock
 from incident.timeline import verify_chain
@@ -18,9 +19,10 @@ def test_generate_then_seal_a_segment_then_cancel(session, session_factory, worl
         for n in range(5):
             add_claimant(session, inc, f"业主{n}", segment="5号楼", unit=f"5-1-{n}01")
         add_claimant(session, inc, "别的楼", segment="4号楼")
-        b = batch.start(session, actor=cs, incident_id=inc.id, kind="generate", segment="5号楼")
+        b = batch.start(session, actor=cs, incident_id=inc.id, kind="generate", segment="5号楼",
+                        data={"items": ITEMS})
         session.commit()
-    done = batch.run(session_factory, b.id, cs, seal_settings, {"items": ITEMS})
+    done = batch_runner.run(session_factory, b.id, cs, seal_settings)
     assert (done.status, done.total, done.done, done.failed) == ("done", 5, 5, 0)
     session.expire_all()
     ags = session.scalars(select(Agreement).where(Agreement.segment == "5号楼")).all()
@@ -31,7 +33,7 @@ def test_generate_then_seal_a_segment_then_cancel(session, session_factory, worl
     b2 = batch.start(session, actor=legal, incident_id=inc.id, kind="seal", segment="5号楼",
                      proof=proof_of(session, world["legal"]))
     session.commit()
-    done = batch.run(session_factory, b2.id, legal, seal_settings, processes=2)
+    done = batch_runner.run(session_factory, b2.id, legal, seal_settings, processes=2)
     assert (done.status, done.total, done.done, done.failed) == ("done", 4, 4, 0), done.error
     session.expire_all()
     sealed = session.scalars(select(Agreement).where(Agreement.status == "sealed")).all()
@@ -41,11 +43,12 @@ def test_generate_then_seal_a_segment_then_cancel(session, session_factory, worl
     assert types[-1] == "agreement.batch_finished"
     assert verify_chain(session, inc.id).ok
     # A generate batch over a segment where everyone has an agreement finds nothing to do; cancel first.
-    b3 = batch.start(session, actor=cs, incident_id=inc.id, kind="generate", segment="4号楼")
+    b3 = batch.start(session, actor=cs, incident_id=inc.id, kind="generate", segment="4号楼",
+                     data={"items": ITEMS})
     session.commit()
     batch.cancel(session, actor=cs, batch_id=b3.id)
     session.commit()
-    done = batch.run(session_factory, b3.id, cs, seal_settings, {"items": ITEMS})
+    done = batch_runner.run(session_factory, b3.id, cs, seal_settings)
     assert done.status == "cancelled" and done.done == 0
 
 
