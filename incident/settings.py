@@ -43,6 +43,8 @@ class Settings:
     # -- accounts (issue 10): absolute session lifetime on top of the idle timeout
     session_lifetime_days: float = 7.0
     session_idle_hours: float = 12.0
+    # -- audit (issue 17): minutes between signed checkpoints of every chain head (0: off)
+    checkpoint_minutes: int = 60
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -32,6 +32,9 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     """Build the Flask app; tests pass their own settings, engine and config mapping."""
     settings = settings or load_settings()
     app = Flask(__name__, instance_path=str(settings.instance), instance_relative_config=False)
+    # -- inputs (issue 17): bounded ids in paths, JSON that cannot raise, no NUL / CR-LF in redirects
+    from realtime.http import inputs
+    inputs.register(app)
     secure = settings.public_url.startswith("https://")
     app.config.update(
         SECRET_KEY=settings.secret_key,

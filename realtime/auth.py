@@ -17,6 +17,8 @@ from realtime.security.redirects import is_safe
 
 log = logging.getLogger(__name__)
 PUBLIC_ENDPOINTS = {"pages.login", "static", "health.healthz", "vendor.asset", "pages.set_language"}
+# -- OpenAPI (issue 10): the document holds no data
+PUBLIC_ENDPOINTS.add("api.openapi")
 CSRF_HEADER = "X-CSRF-Token"
 
 
@@ -73,7 +75,8 @@ def _check_csrf() -> None:
         if isinstance(body, dict):
             sent = body.get("csrf_token") or ""
     expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(str(sent), expected):
+    # bytes: compare_digest raises TypeError on a str with non-ASCII characters
+    if not expected or not hmac.compare_digest(str(sent).encode("utf-8", "replace"), expected.encode("ascii")):
         raise ValidationError("missing or wrong CSRF token; reload the page", field="csrf_token")
 
 

@@ -21,7 +21,9 @@ def start_embedded_scheduler(app):  # type: ignore[no-untyped-def]
     from playbooks import config
     from playbooks.scheduler.runner import Runner
     config.configure(app.extensions["concord.settings"])
-    runner = Runner(app.extensions["concord.sessions"])
+    from exports.audit.checkpoints import scheduled_job  # -- audit (issue 17): signed chain-head checkpoints
+    factory, settings = app.extensions["concord.sessions"], app.extensions["concord.settings"]
+    runner = Runner(factory, extra_jobs=[scheduled_job(factory, settings)])
     runner.start()
     app.extensions["concord.scheduler"] = runner
     return runner

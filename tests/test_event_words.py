@@ -108,6 +108,9 @@ SAMPLES = {
     "agreement.voided": {"ref": "AG-20261201-0001", "from": "sealed", "to": "void", "text": "双方协商作废"},
     "agreement.batch_started": {"kind": "seal", "segment": "3号楼"},
     "agreement.batch_progress": {"done": 10, "total": 26, "failed": 1},
+    "agreement.batch_interrupted": {"kind": "seal", "done": 12, "total": 40, "failed": 1},
+    "agreement.batch_resumed": {"kind": "seal", "pending": 27},
+    "agreement.batch_abandoned": {"kind": "generate", "pending": 3},
     "agreement.batch_finished": {"kind": "generate", "status": "done", "done": 26, "total": 26, "failed": 0},
 }
 

@@ -64,7 +64,9 @@ def scheduler_cmd(ctx: click.Context, poll: float, lease_ttl: float) -> None:
     config.configure(s)
     engine = make_engine(s.database_url)  # `concord init`/`serve` migrate; this process only reads and fires
     pub = publisher.install(s)
-    runner = Runner(make_session_factory(engine), poll=poll, lease_ttl=lease_ttl)
+    from exports.audit.checkpoints import scheduled_job  # -- audit (issue 17): signed chain-head checkpoints
+    factory = make_session_factory(engine)
+    runner = Runner(factory, poll=poll, lease_ttl=lease_ttl, extra_jobs=[scheduled_job(factory, s)])
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

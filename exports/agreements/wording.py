@@ -60,6 +60,20 @@ def _batch_progress(say: Say, p: dict[str, Any]) -> str:
                     failed and say("%(n)s failed", n=failed))
 
 
+@detail("agreement.batch_interrupted")
+def _batch_interrupted(say: Say, p: dict[str, Any]) -> str:
+    failed = p.get("failed") or 0
+    return say.join(say.label("batch_kind", p.get("kind")),
+                    say("%(done)s of %(total)s done", done=p.get("done", 0), total=p.get("total", 0)),
+                    failed and say("%(n)s failed", n=failed), say("it can be resumed or abandoned"))
+
+
+@detail("agreement.batch_resumed", "agreement.batch_abandoned")
+def _batch_resumed(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.label("batch_kind", p.get("kind")),
+                    say("%(n)s documents pending", n=p.get("pending", 0)))
+
+
 @detail("agreement.batch_finished")
 def _batch_finished(say: Say, p: dict[str, Any]) -> str:
     failed = p.get("failed") or 0

@@ -38,6 +38,8 @@ class RenderInput:
     head_hash: str = ""
     verify_url: str = ""
     draft: bool = False
+    head_seq: int = 0       # the timeline event whose hash head_hash is (0: none printed)
+    incident_id: int = 0
 
 
 def _party_line(_: Translator, p: Party, full_ids: dict[int, str], display: str) -> str:
@@ -114,7 +116,7 @@ def story(inp: RenderInput, _: Translator) -> list[Any]:
     ])]
     if inp.content_sha256:
         out += [Spacer(1, 5 * mm), VerificationBlock(inp.ref, inp.content_sha256, inp.head_hash,
-                                                     inp.verify_url, _, st)]
+                                                     inp.verify_url, _, st, seq=inp.head_seq)]
     return out
 
 
@@ -128,6 +130,10 @@ def render(inp: RenderInput) -> bytes:
                             subject=f"concord-agreement:{inp.ref}", keywords=inp.content_sha256,
                             author=inp.terms.organisation, creator="Concord", invariant=1)
     footer = _("Agreement %(ref)s", ref=inp.ref)
+    anchor = None
+    if inp.head_hash and inp.head_seq and not inp.draft:
+        anchor = {"Kind": "agreement", "Ref": inp.ref, "Incident": inp.incident_id,
+                  "IncidentRef": inp.terms.incident_ref, "Seq": inp.head_seq, "Head": inp.head_hash}
     doc.build(story(inp, _), canvasmaker=layout.numbered_canvas(
-        footer, lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total)))
+        footer, lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total), anchor))
     return buf.getvalue()

@@ -8,6 +8,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -37,8 +38,12 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def numbered_canvas(footer: str, page_label: Any) -> type[Canvas]:
-    """A canvas class that defers pages so each footer can say "page n of total"."""
+def numbered_canvas(footer: str, page_label: Any, anchor: dict[str, Any] | None = None) -> type[Canvas]:
+    """A canvas class that defers pages so each footer can say "page n of total".
+
+    *anchor* (incident, seq, head hash: exports.audit.anchors) goes into the document catalog as
+    /ConcordAnchor, so `concord audit verify --against` can read it back without parsing the text.
+    """
 
     class _Numbered(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -58,6 +63,10 @@ def numbered_canvas(footer: str, page_label: Any) -> type[Canvas]:
                 self.drawString(MARGIN, 10 * mm, footer)
                 self.drawRightString(PAGE[0] - MARGIN, 10 * mm, page_label(n, total))
                 super().showPage()
+            if anchor:
+                catalog = self._doc.Catalog  # ReportLab writes only the catalog keys it lists: add ours
+                catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "ConcordAnchor"]
+                self.setCatalogEntry("ConcordAnchor", {k: PDFString(str(v)) for k, v in anchor.items()})
             super().save()
 
     return _Numbered

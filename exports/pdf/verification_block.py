@@ -50,11 +50,14 @@ class QrFlowable(Flowable):
 
 
 class VerificationBlock(Table):
-    def __init__(self, ref: str, content_sha256: str, head_hash: str, url: str, _: Any, st: Any) -> None:
+    def __init__(self, ref: str, content_sha256: str, head_hash: str, url: str, _: Any, st: Any,
+                 seq: int = 0) -> None:
+        head_label = _("Incident timeline head hash at signing (event #%(seq)s):", seq=seq) if seq else \
+            _("Incident timeline head hash at signing:")
         text = [para(_("Verification"), st["h"]),
                 para(_("Agreement: %(ref)s", ref=ref), st["cell"]),
                 para(_("SHA-256 of the content:"), st["cell"]), para(content_sha256, st["mono"]),
-                para(_("Incident timeline head hash at signing:"), st["cell"]), para(head_hash, st["mono"]),
+                para(head_label, st["cell"]), para(head_hash, st["mono"]),
                 para(_("Scan the code or upload this file at %(url)s to check it.", url=url), st["small"])]
         super().__init__([[text, QrFlowable(url)]], colWidths=[130 * mm, QR + 4 * mm])
         self.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey),

@@ -42,6 +42,8 @@ def incident_report(session: Session, *, actor: Actor, incident_id: int, locale:
         para(_("Timeline: %(n)s events · chain %(verdict)s · head hash %(hash)s", n=chain.events,
                verdict=_("intact") if chain.ok else _("BROKEN: %(reason)s", reason=chain.reason or ""),
                hash=inc.head_hash), st["small"]),
+        para(_("Check this report against the live record: concord audit verify %(id)s --against this file "
+               "(head of event #%(seq)s)", id=inc.id, seq=inc.last_seq), st["small"]),
     ]
     when = _("Time (%(zone)s)", zone=clock.zone_label(_))
     rows = [[para(h, st["cell"]) for h in ("#", when, _("Who"), _("What"), _("Detail"))]]
@@ -64,6 +66,9 @@ def incident_report(session: Session, *, actor: Actor, incident_id: int, locale:
                             topMargin=layout.MARGIN, bottomMargin=layout.MARGIN, title=inc.ref,
                             subject=f"concord-incident-report:{inc.ref}", keywords=inc.head_hash,
                             creator="Concord")
+    anchor = {"Kind": "report", "Ref": inc.ref, "Incident": inc.id, "IncidentRef": inc.ref, "Seq": inc.last_seq,
+              "Head": inc.head_hash}
     doc.build(story, canvasmaker=layout.numbered_canvas(
-        _("Incident report %(ref)s", ref=inc.ref), lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total)))
+        _("Incident report %(ref)s", ref=inc.ref), lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total),
+        anchor))
     return buf.getvalue()

@@ -134,7 +134,8 @@ def _prepare(factory: Callable[[], Session], b: AgreementBatch, settings: Settin
     jobs: dict[int, Job] = {}
     refused: dict[int, tuple[str, dict[str, Any]]] = {}
     with factory() as s:
-        head = incidents.get(s, b.incident_id).head_hash
+        inc = incidents.get(s, b.incident_id)
+        head, head_seq = inc.head_hash, inc.last_seq  # the anchor printed: this head at this event
         rows = s.execute(select(AgreementBatchItem.id, Agreement).join(
             Agreement, Agreement.id == AgreementBatchItem.agreement_id).where(
             AgreementBatchItem.batch_id == b.id, AgreementBatchItem.status == I.PENDING.value)
@@ -148,7 +149,7 @@ def _prepare(factory: Callable[[], Session], b: AgreementBatch, settings: Settin
             except Conflict as err:
                 refused[item_id] = _why(err)
                 continue
-            inp = sealing.render_input(s, ag, head_hash=head, public_url=settings.public_url)
+            inp = sealing.render_input(s, ag, head_hash=head, public_url=settings.public_url, head_seq=head_seq)
             jobs[item_id] = Job(ag.id, ag.ref, ag.approved_hash or "", inp.content_sha256, head, inp)
     return jobs, refused
 

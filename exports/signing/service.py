@@ -44,7 +44,7 @@ def verify_url(public_url: str, ref: str) -> str:
 
 
 def render_input(session: Session, ag: Agreement, *, head_hash: str = "", public_url: str = "",
-                 draft: bool = False) -> RenderInput:
+                 draft: bool = False, head_seq: int = 0) -> RenderInput:
     """Everything the renderer needs; clear ID numbers only when legal chose to show them."""
     terms = from_dict(ag.terms)
     ids: dict[int, str] = {}
@@ -55,7 +55,8 @@ def render_input(session: Session, ag: Agreement, *, head_hash: str = "", public
     sealed = not draft
     return RenderInput(ref=ag.ref, terms=terms, signature=ag.signature, id_numbers=ids,
                        content_sha256=content_hash(ag.terms, ag.signature) if sealed else "",
-                       head_hash=head_hash, verify_url=verify_url(public_url, ag.ref), draft=draft)
+                       head_hash=head_hash, verify_url=verify_url(public_url, ag.ref), draft=draft,
+                       head_seq=head_seq, incident_id=ag.incident_id)
 
 
 def preview(session: Session, *, actor: Actor, agreement_id: Any) -> tuple[Agreement, bytes]:
@@ -115,7 +116,7 @@ def seal(session: Session, *, actor: Actor, agreement_id: Any, sealer: Sealer, p
                        status=ag.status)
     check_sealable(ag)
     head = inc.head_hash
-    inp = render_input(session, ag, head_hash=head, public_url=public_url)
+    inp = render_input(session, ag, head_hash=head, public_url=public_url, head_seq=inc.last_seq)
     pdf = render(inp)
     if not carries_content_hash(pdf, inp.content_sha256) or terms_hash(inp.terms) != ag.approved_hash:
         raise Conflict("the rendered document does not carry the approved terms", field="terms")
@@ -167,7 +168,9 @@ def trust_roots(settings: Settings) -> list[asn1_x509.Certificate]:
 def verify_document(session: Session, data: bytes, trust: list[asn1_x509.Certificate]) -> dict[str, Any]:
     """The verdict on an uploaded file, with the agreement it claims to be and its current status."""
     rep = verify_pdf(data, trust)
-    out: dict[str, Any] = rep.to_dict() | {"agreement": None}
+    from exports.audit.anchors import check_pdf_anchor  # -- audit (issue 17): the head the PDF anchors
+    anchor = check_pdf_anchor(session, data) if rep.verdict != Verdict.NOT_PDF.value else None
+    out: dict[str, Any] = rep.to_dict() | {"agreement": None, "anchor": anchor.to_dict() if anchor else None}
     if rep.agreement_ref:
         ag = session.scalars(select(Agreement).where(Agreement.ref == rep.agreement_ref)).first()
         if ag is not None:

@@ -51,6 +51,11 @@ class Sealer:
     def certificate(self) -> asn1_x509.Certificate:
         return self.signer.signing_cert
 
+    @property
+    def key(self):  # type: ignore[no-untyped-def]
+        """The organisation's private key (cryptography), e.g. to sign audit checkpoints."""
+        return self.signer._key
+
     def seal(self, pdf: bytes, field_name: str) -> bytes:
         """Sign *pdf* as an incremental update in a new invisible signature field."""
         w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)

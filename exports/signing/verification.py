@@ -18,6 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from exports.agreements.enums import Verdict
+from exports.signing.pdf_limits import check_pdf
 
 _FIELD = re.compile(r"^Concord-(.+)$")
 # pyHanko logs a full traceback for every untrusted chain or suspicious revision it meets; the
@@ -51,9 +52,13 @@ def _looks_signed(data: bytes) -> bool:
 
 
 def verify_pdf(data: bytes, trust: Iterable[asn1_x509.Certificate]) -> Report:
-    """Validate the last organisation seal of *data* against the trusted certificates."""
+    """Validate the last organisation seal of *data* against the trusted certificates.
+
+    A file beyond exports.signing.pdf_limits is refused with a ValidationError before pyHanko reads it.
+    """
     if not data.startswith(b"%PDF-"):
         return Report(Verdict.NOT_PDF.value, detail="not a PDF file")
+    check_pdf(data)  # raises ValidationError (field "file") when the file is beyond the verifier's limits
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = reader.embedded_signatures

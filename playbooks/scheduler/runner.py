@@ -35,9 +35,12 @@ class Runner:
     """One scheduler; with use_lease, several may run and only the lease holder fires."""
 
     def __init__(self, factory: Callable[[], Session], *, poll: float = 1.0, lease_ttl: float = 10.0,
-                 use_lease: bool = True, outbox_every: float = 2.0) -> None:
+                 use_lease: bool = True, outbox_every: float = 2.0,
+                 extra_jobs: list[tuple[Callable[[], None], float]] | None = None) -> None:
         self.factory, self.poll, self.ttl, self.use_lease = factory, poll, lease_ttl, use_lease
         self.outbox_every = outbox_every
+        # (job, seconds): periodic work of other packages (e.g. audit checkpoints), run by the lease holder
+        self.extra_jobs = list(extra_jobs or [])
         self.holder = holder_id()
         self.leader = False
         self._lock = threading.Lock()
@@ -82,11 +85,22 @@ class Runner:
             except Exception:
                 log.exception("outbox delivery failed")
 
+    def _extra(self, job: Callable[[], None]) -> None:
+        if self.leader or not self.use_lease:
+            try:
+                job()
+            except Exception:
+                log.exception("scheduled job %s failed", getattr(job, "__qualname__", job))
+
     def start(self) -> None:
         now = datetime.now(timezone.utc)
         # The first tick runs at once: deadlines that fell due while no scheduler ran fire now.
         self.sched.add_job(self.tick, "interval", seconds=self.poll, id="tick", next_run_time=now)
         self.sched.add_job(self.deliver, "interval", seconds=self.outbox_every, id="outbox")
+        for n, (job, seconds) in enumerate(self.extra_jobs):
+            # first run shortly after start (after the first tick has taken the lease), then every `seconds`
+            self.sched.add_job(self._extra, "interval", args=[job], seconds=seconds, id=f"extra-{n}",
+                               next_run_time=now + timedelta(seconds=min(seconds, 2 * self.poll + 1)))
         self.sched.start()
 
     def stop(self) -> None:

@@ -16,7 +16,7 @@ from incident.errors import DomainError, ValidationError
 from realtime.auth import actor, current_user
 from realtime.dbsession import db
 from realtime.http.params import json_body
-from realtime.openapi import register_body
+from realtime.openapi import BOOL, INT, STR, TIME, array, null, obj, register, register_body
 from realtime.sessions import control as session_control
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
@@ -256,3 +256,30 @@ register_body("accounts_api.change_my_password", {"type": "object", "required": 
 for _ep in ("confirm_my_totp", "disable_my_totp"):
     register_body(f"accounts_api.{_ep}", {"type": "object", "required": ["code"],
                                           "properties": {"code": {"type": "string", "pattern": "^[0-9 ]{6,7}$"}}})
+
+# Responses (the error statuses are derived from the route; see realtime/openapi.py _errors).
+_USER = obj({"must_change_password": BOOL, "created_at": TIME, "disabled_at": null(TIME),
+             "password_changed_at": null(TIME)},
+            id=INT, username=STR, display_name=STR, role={"enum": ["admin", "manager", "staff"]},
+            locale=STR, is_legal=BOOL, qualifications=array(STR), active=BOOL, totp=BOOL)
+_OUTCOME = obj({"temporary_password": STR | {"description": "shown once; the user must change it"}},
+               user=_USER, sessions_ended=INT)
+_POLICY = obj(require_totp_for_legal=BOOL, updated_at=null(TIME), updated_by=STR)
+_ENDED = obj(sessions_ended=INT)
+register("accounts_api.list_accounts", responses={200: obj({"policy": _POLICY}, users=array(_USER))})
+register("accounts_api.create_account", responses={201: _OUTCOME})
+register("accounts_api.update_account", responses={200: obj(user=_USER)})
+for _ep in ("disable_account", "enable_account", "reset_password", "reset_totp"):
+    register(f"accounts_api.{_ep}", body={"type": "object", "properties": {}}, responses={200: _OUTCOME})
+register("accounts_api.get_policy", responses={200: _POLICY})
+register("accounts_api.put_policy", responses={200: _POLICY})
+register("accounts_api.my_sessions", responses={200: obj(sessions=array(obj(
+    id=STR, device=STR, address=STR, created_at=TIME, last_seen_at=TIME, expires_at=TIME, current=BOOL)))})
+register("accounts_api.end_my_session", body={"type": "object", "properties": {}}, responses={200: _ENDED})
+register("accounts_api.end_other_sessions", body={"type": "object", "properties": {}}, responses={200: _ENDED})
+# a wrong current password / code is a 403 (reauth_required), like a refused seal
+register("accounts_api.change_my_password", responses={200: obj(user=_USER, sessions_ended=INT), 403: None})
+register("accounts_api.start_my_totp", body={"type": "object", "properties": {}},
+         responses={200: obj(secret=STR, otpauth_uri=STR, qr_svg=STR)})
+register("accounts_api.confirm_my_totp", responses={200: obj(user=_USER, sessions_ended=INT), 403: None})
+register("accounts_api.disable_my_totp", responses={200: obj(user=_USER), 403: None})

@@ -24,7 +24,7 @@ from realtime.api.accounts import confirm
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
-from realtime.openapi import register_body
+from realtime.openapi import ANY_OBJ, BOOL, INT, STR, TIME, array, null, obj, register
 
 bp = Blueprint("agreement_batches", __name__, url_prefix="/api/v1")
 
@@ -122,11 +122,20 @@ def abandon_batch(batch_id: int):  # type: ignore[no-untyped-def]
     return jsonify(view(db(), b))
 
 
-register_body("agreement_batches.start_batch", {"type": "object", "required": ["kind"], "properties": {
-    "kind": {"enum": ["generate", "seal"]}, "segment": {"type": "string"}, "items": {"type": "array"},
-    "password": {"type": "string", "description": "kind seal: re-entered password"},
-    "code": {"type": "string", "description": "kind seal: current TOTP code"},
-    "locale": {"enum": ["zh_CN", "en"]}, "facts": {"type": "string"}}})
-for _ep in ("cancel_batch", "resume_batch", "abandon_batch"):
-    register_body(f"agreement_batches.{_ep}", {"type": "object", "properties": {},
-                                               "description": "no fields needed"})
+BATCH = obj(id=INT, incident_id=INT, kind={"enum": ["generate", "seal"]}, segment=STR, status=STR, total=INT, done=INT,
+            failed=INT, pending=INT, cancel_requested=BOOL, started_at=TIME, finished_at=null(TIME),
+            heartbeat_at=null(TIME), error=STR, status_label=STR, kind_label=STR, not_responding=BOOL,
+            can_resume=BOOL, finished=BOOL,
+            items=array(obj(id=INT, label=STR, status={"enum": ["pending", "done", "failed"]}, status_label=STR,
+                            reason=STR, agreement_id=null(INT), claimant_id=null(INT))))
+SECRET = {"password": STR | {"description": "kind seal: the legal user's password, entered again"},
+          "code": STR | {"description": "kind seal: the current TOTP code (users with two-factor)"}}
+register("agreement_batches.start_batch", body={"type": "object", "required": ["kind"], "properties": {
+    "kind": {"enum": ["generate", "seal"]}, "segment": STR, "items": array(ANY_OBJ),
+    "locale": {"enum": ["zh_CN", "en"]}, "facts": STR, **SECRET}}, responses={202: BATCH})
+register("agreement_batches.get_batch", responses={200: BATCH})
+register("agreement_batches.cancel_batch", body={"type": "object", "properties": {}}, responses={200: BATCH})
+register("agreement_batches.resume_batch", body={"type": "object", "properties": SECRET,
+                                                 "description": "a seal batch needs the password or code again"},
+         responses={202: BATCH})
+register("agreement_batches.abandon_batch", body={"type": "object", "properties": {}}, responses={200: BATCH})

@@ -15,6 +15,7 @@ from exports.agreements import service, templates
 from exports.agreements.models import Agreement, AgreementBatch
 from exports.agreements.terms import from_dict
 from exports.signing import service as seal
+from incident.db import begin_write
 from incident.access.permissions import Action
 from incident.errors import ValidationError
 from incident.security.log import Kind
@@ -22,9 +23,24 @@ from realtime.api.agreement_batches import view as batch_view
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body, version_of
-from realtime.openapi import register_body
-from realtime.security import recorder
+from realtime.openapi import (
+    ANY_OBJ,
+    BOOL,
+    ID,
+    INT,
+    MULTIPART,
+    STR,
+    TIME,
+    VERSION,
+    array,
+    file,
+    null,
+    obj,
+    register,
+)
+from realtime.openapi import upload as file_body
 from realtime.sections import Section, register_section
+from realtime.security import recorder
 
 bp = Blueprint("agreements", __name__, url_prefix="/api/v1")
 public = Blueprint("verify", __name__)
@@ -146,7 +162,9 @@ def seal_one(agreement_id: int):  # type: ignore[no-untyped-def]
     their password (or TOTP code) in the same request."""
     data = json_body()
     s = _settings()
-    from realtime.api.accounts import confirm  # -- accounts (issue 10): a fresh re-authentication
+    from realtime.api.accounts import (
+        confirm,  # -- accounts (issue 10): a fresh re-authentication
+    )
     ag = seal.seal(db(), actor=actor(), agreement_id=agreement_id, sealer=seal.sealer_for(s),
                    public_url=s.public_url, expected_version=version_of(data), proof=confirm(data))
     db().commit()
@@ -162,8 +180,11 @@ def _pdf(data: bytes, name: str, inline: bool = True) -> Response:
 def _note_full_ids(ag: Agreement, document: str) -> None:
     """-- security log (issue 10): a PDF that prints ID numbers in full was handed out."""
     if (ag.terms or {}).get("id_display") == "full":
-        recorder.add(Kind.ID_DOCUMENT, incident_id=ag.incident_id, guard=False, agreement_id=ag.id,
-                     agreement_ref=ag.ref, document=document)
+        what = {"incident_id": ag.incident_id, "agreement_id": ag.id, "agreement_ref": ag.ref}
+        session = db()
+        session.rollback()  # the PDF was a read; the record is a write of its own (BEGIN IMMEDIATE)
+        begin_write(session)
+        recorder.add(Kind.ID_DOCUMENT, guard=False, document=document, **what)
         db().commit()
 
 
@@ -241,40 +262,71 @@ def upload():  # type: ignore[no-untyped-def]
         result = seal.verify_document(db(), _upload(), seal.trust_roots(_settings()))
         status = 200
     except ValidationError as err:
-        result, status = {"error": err.message}, 400
+        from realtime.errors import localized
+        result, status = {"error": localized(err)}, 400
     return render_template("agreements/verify.html", ref="", agreement=None, result=result), status
 
 
-register_body("agreements.draft", {"type": "object", "properties": {
-    "claimant_id": {"type": "integer"}, "representative_id": {"type": "integer"},
-    "claimant_ids": {"type": "array", "items": {"type": "integer"}},
-    "locale": {"enum": ["zh_CN", "en"]}, "facts": {"type": "string"},
-    "id_display": {"enum": ["masked", "full"]}, "clauses": {"type": "object"},
-    "items": {"type": "array", "items": {"type": "object", "required": ["description", "remedy"], "properties": {
-        "description": {"type": "string"}, "remedy": {"type": "string"}, "amount": {"type": "string"},
-        "payment_kind": {"enum": ["none", "compensation", "indemnity"]},
-        "deadline": {"type": "string", "format": "date"}}}}}})
-register_body("agreements.update", {"type": "object", "required": ["version"], "properties": {
-    "version": {"type": "integer"}, "facts": {"type": "string"}, "items": {"type": "array"},
-    "clauses": {"type": "object"}, "id_display": {"enum": ["masked", "full"]}}})
+# -- OpenAPI: bodies, queries and responses of the agreement routes
+STATUSES = ["draft", "in_review", "returned", "approved", "signed", "sealed", "void"]
+BRIEF = obj(id=INT, ref=STR, incident_id=INT, status={"enum": STATUSES}, version=INT, segment=STR, signer=STR,
+            represented=INT, locale=STR, total={"type": "string", "description": "CNY"}, updated_at=TIME)
+AGREEMENT = obj(**BRIEF["properties"], terms=ANY_OBJ | {"description": "parties, facts, items, clauses (IDs masked)"},
+                terms_hash=STR, review_comments=STR,
+                approved=null(obj(hash=STR, by=STR, at=null(TIME))), signed=null(obj(name=STR, at=STR, strokes=INT)),
+                sealed=null(obj(at=TIME, by=STR, content_sha256=STR, head_hash=STR, pdf_sha256=STR, timestamped=BOOL)),
+                void=null(obj(reason=STR, at=TIME)))
+CHANGE = obj(path=STR, **{"from": {}, "to": {}})
+TEMPLATE = obj(id=INT, name=STR, locale=STR, version=INT, clauses={"type": "object", "additionalProperties": STR},
+               note=STR, created_at=TIME, created_by=STR)
+REPORT = obj(verdict={"enum": ["intact", "modified", "unknown_signer", "unsigned", "not_pdf"]}, intact=BOOL, valid=BOOL,
+             trusted=BOOL, covers_whole_file=BOOL, modification_level=null(STR), signer=STR, signer_fingerprint=STR,
+             signing_time=null(STR), timestamped=BOOL, agreement_ref=null(STR), detail=STR, warnings=array(STR),
+             agreement=null(obj(ref=STR, status=STR, incident_id=INT, void_reason=null(STR), voided_at=null(TIME),
+                                sealed_at=null(TIME), content_sha256=null(STR), matches_record=BOOL)),
+             anchor=null(obj(kind={"enum": ["agreement", "report"]}, ref=STR, incident_id=INT, incident_ref=STR,
+                             seq=INT, head=STR, on_chain=BOOL, detail=STR,
+                             reason={"enum": ["on_chain", "unknown_incident", "missing_event", "rewritten"]}) | {
+                 "description": "the timeline head the PDF anchors, and whether it still lies on the chain"}))
+PDF = file("application/pdf")
+VERSION_ONLY = {"type": "object", "required": ["version"], "properties": {"version": VERSION}}
+ITEMS = array({"type": "object", "required": ["description", "remedy"], "properties": {
+    "description": STR, "remedy": STR, "amount": STR, "payment_kind": {"enum": ["none", "compensation", "indemnity"]},
+    "deadline": {"type": "string", "format": "date"}}})
+register("agreements.list_agreements", query={"status": {"enum": STATUSES}, "segment": STR},
+         responses={200: obj(agreements=array(BRIEF))})
+register("agreements.draft", body={"type": "object", "properties": {
+    "claimant_id": ID, "representative_id": ID, "claimant_ids": array(ID), "locale": {"enum": ["zh_CN", "en"]},
+    "facts": STR, "id_display": {"enum": ["masked", "full"]}, "clauses": ANY_OBJ, "items": ITEMS}},
+    responses={201: AGREEMENT})
+register("agreements.get_agreement", responses={200: AGREEMENT})
+register("agreements.update", body={"type": "object", "required": ["version"], "properties": {
+    "version": VERSION, "facts": STR, "items": ITEMS, "clauses": ANY_OBJ, "id_display": {"enum": ["masked", "full"]}}},
+    responses={200: AGREEMENT})
+register("agreements.review", responses={200: obj(against_template=array(CHANGE), template=obj(id=INT, version=INT),
+                                                  against_previous=array(CHANGE), previous_version=null(INT))})
 for _ep in ("submit", "approve"):
-    register_body(f"agreements.{_ep}", {"type": "object", "required": ["version"],
-                                        "properties": {"version": {"type": "integer"}}})
-register_body("agreements.seal_one", {"type": "object", "required": ["version"], "properties": {
-    "version": {"type": "integer"},
-    "password": {"type": "string", "description": "re-entered by the legal user (users without TOTP)"},
-    "code": {"type": "string", "description": "current TOTP code (users with two-factor)"}}})
-register_body("agreements.return_", {"type": "object", "required": ["version", "comments"], "properties": {
-    "version": {"type": "integer"}, "comments": {"type": "string"}}})
-register_body("agreements.sign", {"type": "object", "required": ["version", "signature"], "properties": {
-    "version": {"type": "integer"}, "signature": {"type": "object", "required": ["width", "height", "strokes"]}}})
-register_body("agreements.void", {"type": "object", "required": ["reason"], "properties": {
-    "reason": {"type": "string"}, "version": {"type": "integer"}}})
-register_body("agreements.edit_template", {"type": "object", "required": ["locale", "clauses"], "properties": {
-    "locale": {"enum": ["zh_CN", "en"]}, "clauses": {"type": "object"}, "note": {"type": "string"},
-    "version": {"type": "integer"}}})
-register_body("agreements.verify_api", {"type": "string", "format": "binary",
-                                        "description": "multipart field 'file' or an application/pdf body"})
+    register(f"agreements.{_ep}", body=VERSION_ONLY, responses={200: AGREEMENT})
+register("agreements.seal_one", body={"type": "object", "required": ["version"], "properties": {
+    "version": VERSION, "password": STR | {"description": "re-entered by the legal user (users without TOTP)"},
+    "code": STR | {"description": "current TOTP code (users with two-factor)"}}}, responses={200: AGREEMENT})
+register("agreements.return_", body={"type": "object", "required": ["version", "comments"], "properties": {
+    "version": VERSION, "comments": STR}}, responses={200: AGREEMENT})
+register("agreements.sign", body={"type": "object", "required": ["version", "signature"], "properties": {
+    "version": VERSION, "signature": {"type": "object", "required": ["width", "height", "strokes"]}}},
+    responses={200: AGREEMENT})
+register("agreements.void", body={"type": "object", "required": ["reason"], "properties": {
+    "reason": STR, "version": VERSION}}, responses={200: AGREEMENT})
+register("agreements.preview", responses={200: PDF})
+register("agreements.sealed_pdf", query={"download": {"enum": ["0", "1"], "description": "1: as an attachment"}},
+         responses={200: PDF, 409: None})  # not sealed yet
+register("agreements.incident_report", responses={200: PDF})
+register("agreements.list_templates", responses={200: obj(templates=array(TEMPLATE), can_edit=BOOL)})
+register("agreements.edit_template", body={"type": "object", "required": ["locale", "clauses"], "properties": {
+    "locale": {"enum": ["zh_CN", "en"]}, "clauses": {"type": "object", "additionalProperties": STR}, "note": STR,
+    "version": VERSION}}, responses={201: TEMPLATE})
+register("agreements.verify_api", media={MULTIPART: file_body(), "application/pdf": {"type": "string", "format": "binary"}},
+         responses={200: REPORT})
 
 
 def _section(session, who, inc, can):  # type: ignore[no-untyped-def]

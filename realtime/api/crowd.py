@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 
+from exports import sheets
 from incident import attachments, service
 from incident.access.actor import Actor
 from incident.access.permissions import Action
@@ -14,16 +15,30 @@ from incident.crowd.claimants import importer, reveal
 from incident.crowd.claimants import service as claimants
 from incident.crowd.representatives import service as representatives
 from incident.crowd.summary import crowd_view, representative_dict
-from incident.errors import ValidationError
-from exports import sheets
+from incident.errors import NotFound, ValidationError
 from incident.models import Incident
 from incident.security.log import Kind
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import int_arg, json_body
-from realtime.openapi import register_body
-from realtime.security import recorder
+from realtime.openapi import (
+    ATTACHMENT,
+    BOOL,
+    ID,
+    INT,
+    MULTIPART,
+    STR,
+    TIME,
+    VERSION,
+    array,
+    file,
+    null,
+    obj,
+    register,
+    upload,
+)
 from realtime.sections import Section, register_section
+from realtime.security import recorder
 
 bp = Blueprint("crowd", __name__, url_prefix="/api/v1/incidents/<int:incident_id>")
 _CLAIMANT = {"name": {"type": "string", "maxLength": 120},
@@ -150,7 +165,7 @@ def download_mandate(incident_id: int, representative_id: int):  # type: ignore[
     service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
     rep = representatives.get(db(), incident_id, representative_id)
     if rep.mandate_attachment_id is None:
-        raise ValidationError("no signed mandate on file", field="representative_id")
+        raise NotFound("no signed mandate on file", field="representative_id")
     row, data = attachments.read(db(), rep.mandate_attachment_id, incident_id)
     return Response(data, mimetype=row.content_type,
                     headers={"Content-Disposition": f"inline; filename*=UTF-8''{row.sha256[:12]}"})
@@ -187,31 +202,52 @@ def mandate_covers(incident_id: int, representative_id: int):  # type: ignore[no
                     "covered": representatives.covered_claimants(db(), rep)})
 
 
-register_body("crowd.add_claimant", {"type": "object", "required": ["name", "unit", "phone"],
-                                     "properties": _CLAIMANT})
-register_body("crowd.update_claimant", {"type": "object", "required": ["version"],
-                                        "properties": _CLAIMANT | {"version": {"type": "integer"}}})
-register_body("crowd.withdraw_claimant", {"type": "object", "required": ["version"], "properties": {
-    "version": {"type": "integer"}, "reason": {"type": "string", "maxLength": 500}}})
-register_body("crowd.reveal_contact", {"type": "object", "required": ["field", "reason"], "properties": {
-    "field": {"enum": ["phone", "id_number"]}, "reason": {"type": "string", "minLength": 2}}})
-_UPLOAD = {"type": "object", "required": ["file"], "description": "multipart/form-data",
-           "properties": {"file": {"type": "string", "format": "binary"}}}
-register_body("crowd.import_claimants", _UPLOAD | {"required": ["file", "mode"], "properties": {
-    "file": {"type": "string", "format": "binary", "description": ".csv (UTF-8/GB18030) or .xlsx"},
-    "mode": {"enum": ["all_or_nothing", "skip_invalid"]}}})
-register_body("crowd.attach_mandate", _UPLOAD)
-register_body("crowd.elect_representative", {"type": "object", "required": ["claimant_id", "mandate"],
-                                             "properties": {
-    "claimant_id": {"type": "integer"}, "mandate": {"enum": ["negotiate_only", "sign_on_behalf"]},
-    "claimant_ids": {"type": "array", "items": {"type": "integer"}},
-    "segments": {"type": "array", "items": {"type": "string"}}, "reason": {"type": "string"}}})
-register_body("crowd.replace_representative", {"type": "object", "required": ["claimant_id", "reason"],
-                                               "properties": {
-    "claimant_id": {"type": "integer"}, "reason": {"type": "string"},
-    "mandate": {"enum": ["negotiate_only", "sign_on_behalf"]}}})
-register_body("crowd.revoke_representative", {"type": "object", "required": ["reason"],
-                                              "properties": {"reason": {"type": "string"}}})
+# -- OpenAPI: bodies, queries and responses of the crowd routes
+CLAIMANT = obj(id=INT, incident_id=INT, name=STR, unit=STR, segment=STR,
+               phone={"type": "string", "description": "masked"}, id_number={"type": "string", "description": "masked"},
+               has_id_number=BOOL, status={"enum": ["active", "withdrawn", "settled"]}, joined_at=TIME, version=INT)
+REPRESENTATIVE = obj(
+    id=INT, claimant_id=INT, name=STR, unit=STR, phone=STR, mandate={"enum": ["negotiate_only", "sign_on_behalf"]},
+    mandate_document=null(ATTACHMENT), status=STR, elected_at=TIME, ended_at=null(TIME), replaced_by_id=null(INT),
+    coverage=obj(claimant_ids=array(INT), segments=array(STR)), covered_count=INT, signs_for=INT,
+    history=array(obj(action=STR, reason=STR, actor=STR, at=TIME)), version=INT)
+CROWD = obj(incident_id=INT, headcount=INT, grade=STR,
+            counts=obj(active=INT, withdrawn=INT, settled=INT, total=INT),
+            segments=array(obj(segment=STR, active=INT)), warnings=array(obj(code=STR)),
+            representatives=array(REPRESENTATIVE), claimants=array(CLAIMANT), limit=INT)
+IMPORT_REPORT = obj(mode=STR, filename=STR, rows=INT, valid=INT, stored=INT, skipped=INT, bad_rows=INT,
+                    errors=array(obj(row=INT, field=STR, reason=STR, message=STR)), ignored_columns=array(STR))
+LIMIT = {"type": "integer", "minimum": 1, "maximum": 5000}
+register("crowd.crowd", query={"limit": LIMIT}, responses={200: CROWD})
+register("crowd.list_claimants", query={
+    "status": {"enum": ["active", "withdrawn", "settled"]}, "q": {"type": "string", "description": "name or unit"},
+    "limit": LIMIT, "offset": {"type": "integer", "minimum": 0, "maximum": 10**9}},
+    responses={200: obj(total=INT, claimants=array(CLAIMANT))})
+register("crowd.export_claimants", responses={200: file("text/csv", description="claimants, numbers masked")})
+register("crowd.add_claimant", body={"type": "object", "required": ["name", "unit", "phone"], "properties": _CLAIMANT},
+         responses={201: CLAIMANT})
+register("crowd.update_claimant", body={"type": "object", "required": ["version"],
+                                        "properties": _CLAIMANT | {"version": VERSION}}, responses={200: CLAIMANT})
+register("crowd.withdraw_claimant", body={"type": "object", "required": ["version"], "properties": {
+    "version": VERSION, "reason": {"type": "string", "maxLength": 500}}}, responses={200: CLAIMANT})
+register("crowd.reveal_contact", body={"type": "object", "required": ["field", "reason"], "properties": {
+    "field": {"enum": ["phone", "id_number"]}, "reason": {"type": "string", "minLength": 2}}},
+    responses={200: obj(claimant_id=INT, field=STR, value=STR)})
+register("crowd.import_claimants", media=MULTIPART, body=upload(
+    ("file", "mode"), mode={"enum": ["all_or_nothing", "skip_invalid"]}) | {"description":
+    ".csv (UTF-8/GB18030) or .xlsx; limits in docs/crowd.md"}, responses={201: IMPORT_REPORT})
+register("crowd.attach_mandate", media=MULTIPART, body=upload(), responses={201: REPRESENTATIVE})
+register("crowd.download_mandate", responses={200: file("*/*", description="the signed mandate (photo or PDF)")})
+register("crowd.elect_representative", body={"type": "object", "required": ["claimant_id", "mandate"], "properties": {
+    "claimant_id": ID, "mandate": {"enum": ["negotiate_only", "sign_on_behalf"]},
+    "claimant_ids": array(ID), "segments": array(STR), "reason": STR}}, responses={201: REPRESENTATIVE})
+register("crowd.replace_representative", body={"type": "object", "required": ["claimant_id", "reason"], "properties": {
+    "claimant_id": ID, "reason": STR, "mandate": {"enum": ["negotiate_only", "sign_on_behalf"]}}},
+    responses={201: REPRESENTATIVE})
+register("crowd.revoke_representative", body={"type": "object", "required": ["reason"], "properties": {"reason": STR}},
+         responses={200: REPRESENTATIVE})
+register("crowd.mandate_covers", responses={200: obj(representative_id=INT, claimant_ids=array(INT),
+                                                         covered=array(INT))})
 
 
 def _section(session: Any, a: Actor, inc: Incident, can: dict[str, bool]) -> dict[str, Any]:

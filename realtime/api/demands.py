@@ -22,7 +22,7 @@ from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
-from realtime.openapi import register_body
+from realtime.openapi import ANY_OBJ, BOOL, INT, STR, TIME, array, null, obj, register
 from realtime.sections import Section, register_section
 
 bp = Blueprint("demands_api", __name__)
@@ -149,29 +149,53 @@ def accepted(incident_id: int, claimant_id: int):  # type: ignore[no-untyped-def
                                "deadline": r.deadline.isoformat() if r.deadline else None} for r in rows]})
 
 
+# -- OpenAPI: bodies and responses of the demand routes
 MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "description": "CNY, decimal string"}
 VERSION = {"version": {"type": "integer"}}
-register_body("demands_api.create_template", {"type": "object", "required": ["type", "owner"], "properties": {
-    "type": {"enum": [t.value for t in DemandType]}, "remedy": {"type": "string"}, "amount": MONEY,
-    "owner": {"type": "string"}, "deadline": {"type": "string", "format": "date-time"},
-    "segment": {"type": "string", "description": "empty: all claimants"}}})
-register_body("demands_api.offer_template", {"type": "object", "properties": {"amount": MONEY,
-                                                                               "remedy": {"type": "string"}}})
-register_body("demands_api.approve_template", {"type": "object", "properties": {"note": {"type": "string"}}})
-register_body("demands_api.approve_item", {"type": "object", "properties": {"note": {"type": "string"}}})
-register_body("demands_api.override_item", {"type": "object", "required": ["version"], "properties": VERSION | {
-    "amount": MONEY, "remedy": {"type": "string"}, "owner": {"type": "string"},
-    "deadline": {"type": "string", "format": "date-time"}}})
-register_body("demands_api.offer_item", {"type": "object", "required": ["version"], "properties": VERSION | {
-    "amount": MONEY, "remedy": {"type": "string"}}})
-register_body("demands_api.decide", {"type": "object", "required": ["version", "decision"], "properties": VERSION | {
-    "decision": {"enum": ["accepted", "rejected"]}, "note": {"type": "string"}}})
-register_body("demands_api.fulfil", {"type": "object", "required": ["version"], "properties": VERSION | {
-    "note": {"type": "string"}}})
-register_body("demands_api.confirm", {"type": "object", "required": ["version"], "properties": VERSION | {
-    "confirmed_by": {"type": "string"}}})
-register_body("demands_api.set_ceiling", {"type": "object", "required": ["demand_type", "amount"], "properties": {
-    "demand_type": {"enum": ["*", *[t.value for t in DemandType]]}, "amount": MONEY, "note": {"type": "string"}}})
+TYPES = [t.value for t in DemandType]
+OFFER = obj(id=INT, step=INT, remedy=STR, amount=null(STR), offered_at=TIME, offered_by=STR, outcome=STR, note=STR,
+            decided_at=null(TIME))
+ITEM_PROPS = dict(id=INT, template_id=INT, claimant_id=INT, claimant_name=STR, segment=STR, type={"enum": TYPES},
+                  kind=null({"enum": ["compensation", "indemnity"]}), remedy=STR, amount=null(STR), owner=STR,
+                  deadline=null(TIME), status=STR, overrides=array(ANY_OBJ), version=INT, indemnity_approved=BOOL,
+                  needs_approval=BOOL, confirmed_by=STR, offers=array(OFFER), current_offer=null(OFFER))
+ITEM = obj(**ITEM_PROPS)
+ITEM_DETAIL = obj(**ITEM_PROPS, history=array(obj(at=TIME, actor=STR, action=STR, **{"from": null(STR)},
+                                                  to=null(STR), detail=ANY_OBJ)))
+TEMPLATE = obj(id=INT, type=STR, remedy=STR, amount=null(STR), owner=STR, deadline=null(TIME), segment=STR,
+               version=INT, created_at=TIME)
+CEILING = obj(demand_type=STR, amount=STR, note=STR, set_by=STR, set_at=TIME)
+SUMMARY = obj(by_type=ANY_OBJ, by_status=ANY_OBJ, by_segment=ANY_OBJ, ceilings=array(CEILING))
+IDS = obj(item_ids=array(INT))
+register("demands_api.overview", responses={200: obj(templates=array(TEMPLATE), items=array(ITEM), summary=SUMMARY,
+                                                         types=array(STR))})
+register("demands_api.summary", responses={200: SUMMARY})
+register("demands_api.get_item", responses={200: ITEM_DETAIL})
+register("demands_api.accepted", responses={200: obj(items=array(obj(
+    item_id=INT, type=STR, kind=null(STR), remedy=STR, amount=null(STR), owner=STR, status=STR,
+    deadline=null(TIME))))})
+register("demands_api.create_template", body={"type": "object", "required": ["type", "owner"], "properties": {
+    "type": {"enum": TYPES}, "remedy": STR, "amount": MONEY, "owner": STR,
+    "deadline": {"type": "string", "format": "date-time"}, "segment": {"type": "string", "description": "empty: all"}}},
+    responses={201: obj(**TEMPLATE["properties"], items=array(ITEM))})
+register("demands_api.offer_template", body={"type": "object", "properties": {"amount": MONEY, "remedy": STR}},
+         responses={201: IDS})
+register("demands_api.approve_template", body={"type": "object", "properties": {"note": STR}}, responses={200: IDS})
+register("demands_api.approve_item", body={"type": "object", "properties": {"note": STR}},
+         responses={200: ITEM_DETAIL})
+register("demands_api.override_item", body={"type": "object", "required": ["version"], "properties": VERSION | {
+    "amount": MONEY, "remedy": STR, "owner": STR, "deadline": {"type": "string", "format": "date-time"}}},
+    responses={200: ITEM_DETAIL})
+register("demands_api.offer_item", body={"type": "object", "required": ["version"], "properties": VERSION | {
+    "amount": MONEY, "remedy": STR}}, responses={201: ITEM_DETAIL})
+register("demands_api.decide", body={"type": "object", "required": ["version", "decision"], "properties": VERSION | {
+    "decision": {"enum": ["accepted", "rejected"]}, "note": STR}}, responses={200: ITEM_DETAIL})
+register("demands_api.fulfil", body={"type": "object", "required": ["version"], "properties": VERSION | {
+    "note": STR}}, responses={200: ITEM_DETAIL})
+register("demands_api.confirm", body={"type": "object", "required": ["version"], "properties": VERSION | {
+    "confirmed_by": STR}}, responses={200: ITEM_DETAIL})
+register("demands_api.set_ceiling", body={"type": "object", "required": ["demand_type", "amount"], "properties": {
+    "demand_type": {"enum": ["*", *TYPES]}, "amount": MONEY, "note": STR}}, responses={200: CEILING})
 
 
 SECTION_ROWS = 100  # per template on the page; the API lists every item

@@ -15,6 +15,8 @@ from realtime.auth import actor, current_user
 from realtime.dbsession import db
 from realtime.http.params import int_arg, json_body, version_of
 from realtime.http.serialize import incident_brief, incident_full
+from realtime.openapi import (BOOL, EVENT, ID, INCIDENT, INCIDENT_BRIEF, INT, STR, ANY_OBJ, array, obj,
+                              register)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -163,3 +165,27 @@ def add_user():  # type: ignore[no-untyped-def]
                              locale=data.get("locale", "zh_CN"))
     db().commit()
     return jsonify({"id": u.id, "username": u.username, "role": str(u.role)}), 201
+
+
+# -- OpenAPI (issue 10): what each operation above takes and answers
+KEYWORD = obj(id=INT, term=STR, category=STR, weight=INT, active=BOOL)
+USER = obj(id=INT, username=STR, display_name=STR, role={"enum": ["admin", "manager", "staff"]})
+register("api.openapi", responses={200: ANY_OBJ | {"description": "this document"}})
+register("api.me", responses={200: obj(id=INT, username=STR, display_name=STR, role=STR, locale=STR)})
+register("api.list_incidents", responses={200: obj(incidents=array(INCIDENT_BRIEF))})
+register("api.get_incident", responses={200: INCIDENT})
+register("api.events", query={"after": {"type": "integer", "minimum": 0, "maximum": 10**9, "description":
+                                        "return events with seq > after"},
+                              "limit": {"type": "integer", "minimum": 1, "maximum": 1000}},
+         responses={200: obj(incident_id=ID, after=INT, events=array(EVENT))})
+register("api.readback", responses={200: obj(zh_CN=STR, en=STR)})
+register("api.get_lexicon", responses={200: obj(keywords=array(KEYWORD), categories=array(STR))})
+register("api.add_keyword", body={"type": "object", "required": ["term", "category"], "properties": {
+    "term": {"type": "string", "minLength": 1, "maxLength": 64}, "category": STR,
+    "weight": {"type": "integer", "minimum": 1, "maximum": 3}}}, responses={201: KEYWORD})
+register("api.toggle_keyword", body={"type": "object", "required": ["active"], "properties": {"active": BOOL}},
+         responses={200: KEYWORD})
+register("api.list_users", responses={200: obj(users=array(USER))})
+register("api.add_user", body={"type": "object", "required": ["username", "password"], "properties": {
+    "username": STR, "password": STR, "display_name": STR, "role": {"enum": ["admin", "manager", "staff"]},
+    "locale": {"enum": ["zh_CN", "en"]}}}, responses={201: obj(id=INT, username=STR, role=STR)})

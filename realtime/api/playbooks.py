@@ -17,7 +17,7 @@ from realtime.auth import actor, current_user
 from realtime.dbsession import db
 from realtime.extensions import socketio
 from realtime.http.params import int_arg, json_body
-from realtime.openapi import register_body
+from realtime.openapi import ANY_OBJ, BOOL, INT, MULTIPART, STR, TIME, array, null, obj, register, upload
 from realtime.sections import Section, register_section
 
 bp = Blueprint("playbooks", __name__, url_prefix="/api/v1")
@@ -140,10 +140,29 @@ def _toast(user_id: int, payload: dict[str, Any]) -> None:
         socketio.emit("notification", payload, to=f"user:{user_id}", namespace="/")
 
 
-register_body("playbooks.add_playbook", {"type": "object", "required": ["playbook"],
-                                         "properties": {"playbook": {"type": "string"}}})
-register_body("playbooks.tick", {"type": "object", "properties": {
-    "note": {"type": "string", "maxLength": 2000}, "attachment_id": {"type": ["integer", "null"]}}})
+# -- OpenAPI: bodies, queries and responses of the playbook routes
+TITLE = {"type": "object", "additionalProperties": STR, "description": "by locale: zh_CN, en"}
+ITEM = obj(id=INT, playbook=STR, step=STR, round=INT, kind=STR, title=TITLE, phase=STR, seat=null(STR), status=STR,
+           anchor=null(STR), due_at=null(TIME), remind_at=null(TIME), reminded_at=null(TIME), fired_at=null(TIME),
+           overdue=BOOL, done_at=null(TIME), done_by=null(STR), evidence_needed=array(STR), depends_on=array(STR),
+           escalates=BOOL, repeat=null(STR), rounds_done=INT, evidence=ANY_OBJ)
+PLAYBOOK = obj(key=STR, title=TITLE)
+CHECKLIST = obj(incident_id=INT, now=TIME, playbooks=array(PLAYBOOK), available=array(PLAYBOOK), items=array(ITEM),
+                deadlines=array(ITEM))
+NOTIFICATION = obj(id=INT, kind=STR, incident_id=null(INT), ref=null(STR), text=STR, created_at=TIME, read=BOOL,
+                   url=STR)
+register("playbooks.get_checklist", responses={200: CHECKLIST})
+register("playbooks.add_playbook", body={"type": "object", "required": ["playbook"],
+                                         "properties": {"playbook": STR}}, responses={201: CHECKLIST})
+register("playbooks.drop_playbook", responses={200: CHECKLIST})
+register("playbooks.tick", media={"application/json": {"type": "object", "properties": {
+    "note": {"type": "string", "maxLength": 2000}, "attachment_id": null(INT)}},
+    MULTIPART: upload((), note={"type": "string", "maxLength": 2000})}, responses={200: ITEM})
+register("playbooks.list_notifications", query={"unread": {"enum": ["0", "1"]},
+                                                "limit": {"type": "integer", "minimum": 1, "maximum": 500}},
+         responses={200: obj(unread=INT, notifications=array(NOTIFICATION))})
+register("playbooks.read_notification", responses={200: NOTIFICATION})
+register("playbooks.read_all", responses={200: obj(marked=INT, unread=INT)})
 register_section(Section("deadlines", "sections/deadlines.html", _section, order=20, script="deadlines.js"))
 
 

@@ -18,7 +18,8 @@ from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
-from realtime.openapi import register_body
+from realtime.openapi import (ANY_OBJ, BOOL, INT, MULTIPART, STR, TIME, array, file, null, obj, register,
+                              upload)
 from realtime.sections import Section, register_section
 
 bp = Blueprint("samples_api", __name__)
@@ -31,6 +32,8 @@ def _share_arg(name: str, default: str | None = None, lo: str = "0", hi: str = "
         value = Decimal(raw or "x")
     except InvalidOperation:
         raise ValidationError(f"{name} must be a decimal between {lo} and {hi}, e.g. 0.95", field=name) from None
+    if not value.is_finite():  # NaN would raise in the comparison below: a 500
+        raise ValidationError(f"{name} must be a decimal between {lo} and {hi}, e.g. 0.95", field=name)
     if not Decimal(lo) < value < Decimal(hi):
         raise ValidationError(f"{name} must be strictly between {lo} and {hi}", field=name)
     return str(value)
@@ -122,13 +125,34 @@ def sample_size(incident_id: int):  # type: ignore[no-untyped-def]
                     "n": n, "method": "hypergeometric" if size else "clopper-pearson"})
 
 
-register_body("samples_api.draw", {"type": "object", "required": ["claim", "k"], "properties": {
+# -- OpenAPI: bodies, queries and responses of the sample routes
+SHARE = {"type": "string", "description": "decimal, e.g. 0.95"}
+MEMBER = obj(id=INT, claimant_id=INT, position=INT, segment=STR,
+             outcome={"enum": ["pending", "confirmed", "refuted", "partly", "unreachable"]}, note=STR,
+             attachment_ids=array(INT), version=INT, recorded_at=null(TIME), recorded_by=STR)
+DRAW = obj(id=INT, claim=STR, k=INT, stratified=BOOL, algorithm=STR, seed=STR, population_size=INT,
+           population_hash=STR, event_seq=INT, drawn_at=TIME, drawn_by=STR, members=array(obj(**MEMBER["properties"],
+                                                                                              name=STR)),
+           stats=obj(confirmed=INT, resolved=INT, population=INT, confidence=STR,
+                     hypergeometric=null(obj(count=INT, share=STR)), clopper_pearson=null(obj(share=STR))))
+CONFIDENCE = {"type": "string", "pattern": r"^0?\.\d+$", "description": "strictly between 0.5 and 1; default 0.95"}
+register("samples_api.list_draws", query={"confidence": CONFIDENCE}, responses={200: obj(draws=array(DRAW))})
+register("samples_api.get_draw", query={"confidence": CONFIDENCE}, responses={200: DRAW})
+register("samples_api.draw", body={"type": "object", "required": ["claim", "k"], "properties": {
     "claim": {"type": "string", "maxLength": 500}, "k": {"type": "integer", "minimum": 1},
-    "stratified": {"type": "boolean", "description": "proportional allocation by segment"}}})
-register_body("samples_api.outcome", {"type": "object", "required": ["outcome"], "properties": {
-    "outcome": {"enum": ["confirmed", "refuted", "partly", "unreachable"]}, "note": {"type": "string"},
-    "version": {"type": "integer"}}})
-register_body("samples_api.evidence", {"type": "object", "description": "multipart/form-data with 'file'"})
+    "stratified": {"type": "boolean", "description": "proportional allocation by segment"}}}, responses={201: DRAW})
+register("samples_api.verify", responses={200: obj(
+    draw_id=INT, event_seq=null(INT), chain_ok=BOOL, reproduced=BOOL, matches_record=BOOL, population_unchanged=BOOL,
+    added=array(INT), removed=array(INT), moved=array(INT), problems=array(STR), exit_code=INT)})
+register("samples_api.outcome", body={"type": "object", "required": ["outcome"], "properties": {
+    "outcome": {"enum": ["confirmed", "refuted", "partly", "unreachable"]}, "note": STR, "version": INT}},
+    responses={200: MEMBER})
+register("samples_api.evidence", media=MULTIPART, body=upload(), responses={201: MEMBER})
+register("samples_api.evidence_file", responses={200: file("*/*", description="the evidence file")})
+register("samples_api.sample_size", query={"target": SHARE | {"required": True}, "assumed": SHARE | {"required": True},
+                                           "confidence": CONFIDENCE},
+         responses={200: obj(population=INT, target=STR, assumed=STR, confidence=STR, n=null(INT),
+                             method={"enum": ["hypergeometric", "clopper-pearson"]})})
 
 
 def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
 from realtime.http.taskgroup_section import provider
-from realtime.openapi import register_body
+from realtime.openapi import (ANY_OBJ, ATTACHMENT, BOOL, ID, INT, MULTIPART, STR, TIME, array, file, null, obj, register,
+                              upload)
 
 bp = Blueprint("taskgroup", __name__)
 BASE = "/api/v1/incidents/<int:incident_id>/taskgroup"
@@ -144,20 +145,36 @@ def section(incident_id: int):  # type: ignore[no-untyped-def]
     return render_template("sections/_taskgroup_live.html", section=provider(db(), a, inc, can))
 
 
-_HOLDER = {"user_id": {"type": "integer"}, "outside_name": {"type": "string", "maxLength": 120},
+# -- OpenAPI: bodies and responses of the task-group routes
+SEATS = ["leader", "customer_service", "business", "legal", "logistics", "recorder", "translator", "auxiliary"]
+WHO = obj(user_id=null(INT), name=STR)
+TENURE = obj(assignment_id=INT, seat={"enum": SEATS}, label=STR, core=BOOL,
+             holder=obj(user_id=null(INT), name=STR, outside=BOOL, phone=null(STR)),
+             assumed_at=TIME, assumed_by=WHO, released_at=null(TIME), released_by=null(WHO), predecessor_id=null(INT))
+FORMATION = obj(due_at=TIME, formed_at=null(TIME), formed=BOOL, remaining_seconds=null(INT), missed=BOOL,
+                overdue=BOOL, late_seconds=INT)
+GROUP = obj(incident_id=INT, version=INT, seats=array(TENURE), vacant=array(STR), core_seats=array(STR),
+            formation=FORMATION, figures=obj(headcount=INT, grade=STR, open_items=INT, open_items_by_kind=ANY_OBJ),
+            consents=array(obj(id=INT, consented_by=STR, method=STR, recorder=STR, recorded_by=STR, at=TIME, note=STR)),
+            recordings=array(obj(id=INT, kind=STR, caption=STR, consent_id=null(INT), at=TIME, recorded_by=STR,
+                                 file=ATTACHMENT)))
+HISTORY = obj(**GROUP["properties"], history=array(TENURE))
+_HOLDER = {"user_id": ID, "outside_name": {"type": "string", "maxLength": 120},
            "outside_phone": {"type": "string", "description": "stored encrypted, shown masked"},
            "version": {"type": "integer", "description": "optional group version; stale → 409"}}
-register_body("taskgroup.assign", {"type": "object", "required": ["seat"], "properties": {
-    "seat": {"enum": ["leader", "customer_service", "business", "legal", "logistics", "recorder",
-                      "translator", "auxiliary"]},
-    "label": {"type": "string", "maxLength": 120, "description": "name of a custom auxiliary seat"},
-} | _HOLDER})
-register_body("taskgroup.replace", {"type": "object", "properties": _HOLDER})
-register_body("taskgroup.release", {"type": "object", "properties": {"version": _HOLDER["version"]}})
-register_body("taskgroup.add_consent", {"type": "object", "required": ["consented_by", "method"],
-                                        "properties": {"consented_by": {"type": "string", "maxLength": 300},
-                                                       "method": {"enum": ["spoken", "written"]},
-                                                       "note": {"type": "string", "maxLength": 500}}})
-register_body("taskgroup.add_recording", {"type": "object", "required": ["file"], "properties": {
-    "file": {"type": "string", "format": "binary", "description": "audio/* or video/*"},
-    "caption": {"type": "string", "maxLength": 300}}})
+register("taskgroup.get_group", responses={200: GROUP})
+register("taskgroup.history", responses={200: HISTORY})
+register("taskgroup.formation", responses={200: FORMATION})
+register("taskgroup.assign", body={"type": "object", "required": ["seat"], "properties": {
+    "seat": {"enum": SEATS}, "label": {"type": "string", "maxLength": 120, "description": "name of a custom auxiliary seat"},
+} | _HOLDER}, responses={201: obj(**GROUP["properties"], assignment=TENURE)})
+register("taskgroup.replace", body={"type": "object", "properties": _HOLDER},
+         responses={200: obj(**GROUP["properties"], assignment=TENURE)})
+register("taskgroup.release", body={"type": "object", "properties": {"version": _HOLDER["version"]}},
+         responses={200: obj(**GROUP["properties"], assignment=TENURE)})
+register("taskgroup.add_consent", body={"type": "object", "required": ["consented_by", "method"], "properties": {
+    "consented_by": {"type": "string", "maxLength": 300}, "method": {"enum": ["spoken", "written"]},
+    "note": {"type": "string", "maxLength": 500}}}, responses={201: obj(**GROUP["properties"], consent_id=INT)})
+register("taskgroup.add_recording", media=MULTIPART, body=upload(caption={"type": "string", "maxLength": 300}) | {
+    "description": "audio/* or video/*"}, responses={201: obj(**GROUP["properties"], recording_id=INT)})
+register("taskgroup.recording_file", responses={200: file("*/*", description="the recording (audio or video)")})

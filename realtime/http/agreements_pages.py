@@ -7,6 +7,7 @@ from exports.agreements import service, templates
 from incident.access.permissions import Action
 from realtime.auth import actor
 from realtime.dbsession import db
+from realtime.http.inputs import parse_int
 
 pages = Blueprint("agreement_pages", __name__)
 
@@ -31,7 +32,7 @@ def templates_page():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         f = request.form
         try:
-            version = int(f.get("version", "")) if f.get("version", "").isdigit() else None
+            version = parse_int(f.get("version"))
             templates.edit(db(), actor=actor(), locale=f.get("locale", ""), note=f.get("note", ""),
                            clauses={k: f.get(f"clause_{k}", "") for k in CLAUSES}, expected_version=version)
             db().commit()

@@ -21,21 +21,26 @@ from incident.accounts import throttle
 from incident.accounts.models import User
 from incident.accounts.throttle import LoginFailed, LoginThrottled
 from incident.enums import Channel, Circumstance, ComplaintObject, DemandType, Emotion
-from incident.errors import DomainError, ValidationError
+from incident.errors import (
+    DomainError,
+    NotFound,
+    ValidationError,
+)
 from incident.i18n import normalize_locale
 from incident.intake.readback import readback_text
 from incident.intake.schema import parse_intake
+from incident.security.log import Kind
 from incident.taskgroup.queries import active_seats, seats_of
 from incident.timeline import list_since
 from incident.triage import store as lexicon
-from realtime.sessions import control as session_control
 from realtime.auth import actor, start_session
 from realtime.dbsession import db
-from incident.security.log import Kind
 from realtime.errors import localized, status_of
+from realtime.http.inputs import ID_MAX, parse_int
+from realtime.sections import sections
 from realtime.security import devices, recorder
 from realtime.security.redirects import safe_next
-from realtime.sections import sections
+from realtime.sessions import control as session_control
 
 bp = Blueprint("pages", __name__)
 
@@ -189,12 +194,15 @@ def admin_lexicon():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         try:
             if request.form.get("toggle"):
-                lexicon.set_active(db(), int(request.form["toggle"]), request.form.get("active") == "1")
+                keyword_id = parse_int(request.form["toggle"])
+                if keyword_id is None or not 0 < keyword_id <= ID_MAX:
+                    raise NotFound("no such keyword", field="toggle")
+                lexicon.set_active(db(), keyword_id, request.form.get("active") == "1")
             else:
-                weight = request.form.get("weight", "1")
+                weight = parse_int(request.form.get("weight", "1"))
                 lexicon.add_keyword(db(), term=request.form.get("term", ""),
                                     category=request.form.get("category", ""),
-                                    weight=int(weight) if weight.isdigit() else -1)
+                                    weight=-1 if weight is None else weight)
             db().commit()
             return redirect(url_for("pages.admin_lexicon"))
         except DomainError as err:

@@ -6,15 +6,17 @@ from typing import Any
 from flask import request
 
 from incident.errors import ValidationError
+from realtime.http.inputs import check_json, parse_int
 
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 400 naming the body."""
     if not request.is_json:
         raise ValidationError("send a JSON object with Content-Type: application/json", field="body")
-    data = request.get_json(silent=True)
+    data = request.get_json()  # malformed or too deep: a 400 naming the body (realtime.http.inputs)
     if not isinstance(data, dict):
         raise ValidationError("body must be a JSON object", field="body")
+    check_json(data)
     return data
 
 
@@ -22,12 +24,11 @@ def int_arg(name: str, default: int, lo: int = 0, hi: int = 10**9) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(f"{name} must be a whole number", field=name) from None
+    value = parse_int(raw)
+    if value is None:
+        raise ValidationError("%(field)s must be a whole number", field=name)
     if not lo <= value <= hi:
-        raise ValidationError(f"{name} must be between {lo} and {hi}", field=name)
+        raise ValidationError("%(field)s must be between %(lo)s and %(hi)s", field=name, lo=lo, hi=hi)
     return value
 
 

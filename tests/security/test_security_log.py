@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from exports.agreements import service as agreements
 from incident import clock
+from incident.db import begin_write
 from incident import service
 from incident.security.log import Kind, record
 from incident.security.models import SecurityEvent
@@ -113,6 +114,8 @@ def test_reveals_and_full_id_documents_are_recorded_without_the_numbers(app, ses
     assert len(revealed) == 1 and revealed[0].detail == {"claimant_id": world["ca"].id, "field": "phone"}
     assert revealed[0].user_id == world["legal"].id and revealed[0].incident_id == world["A"].id
 
+    session.rollback()
+    begin_write(session)  # the reads above began a read transaction
     claimant = add_claimant(session, world["A"], "王喆", id_number=ID)
     ag = agreements.draft(session, actor=world["a"].actor, incident_id=world["A"].id,
                           data={"claimant_id": claimant.id, "items": ITEMS}, org_name="锦绣物业")

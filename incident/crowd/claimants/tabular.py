@@ -7,9 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from incident.crowd.claimants import limits
 from incident.errors import ValidationError
 
-MAX_ROWS = 20_000
+MAX_ROWS = limits.MAX_ROWS
 # Accepted header spellings per field, compared after folding case, width and spaces.
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "名字", "业主姓名", "客户姓名", "name", "full_name"),
@@ -68,7 +69,11 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    except csv.Error as err:  # e.g. a field longer than the csv module's limit
+        raise ValidationError("the CSV cannot be read (a field longer than the limit, or broken quoting)",
+                              field="file", reason="format", detail=str(err)[:200]) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
@@ -78,7 +83,14 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file
         raise ValidationError("not a readable XLSX workbook", field="file", reason="format") from None
     try:
-        for row in wb.worksheets[0].iter_rows(values_only=True):
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception:  # a damaged sheet fails while streaming, not at load_workbook
+                raise ValidationError("not a readable XLSX workbook", field="file", reason="format") from None
             yield list(row)
     finally:
         wb.close()
@@ -92,6 +104,7 @@ def read_table(filename: str, data: bytes) -> Table:
     if not is_xlsx and (data[:4] == b"\xd0\xcf\x11\xe0" or (filename or "").lower().endswith(".xls")):
         raise ValidationError("old .xls workbooks are not read: save as .xlsx or .csv", field="file",
                               reason="format")
+    limits.check_upload(filename, data, is_xlsx=is_xlsx)  # bounded CPU and memory before any parser runs
     rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
     header: list[Any] | None = None
     table: Table | None = None
