@@ -20,7 +20,7 @@ from incident.timeline.chain import canonical, event_hash
 from incident.timeline.models import GENESIS, Event
 from tests.conftest import TEST_FIELD_KEY
 from tests.exports.agreements.test_flow import drafted, to_approved
-from tests.exports.conftest import P12_PASSWORD, STROKES
+from tests.exports.conftest import P12_PASSWORD, STROKES, proof_of
 from exports.agreements import service as agreements
 
 
@@ -28,7 +28,8 @@ def sealed_pdf(session, world, sealer) -> bytes:  # type: ignore[no-untyped-def]
     ag = to_approved(session, world, drafted(session, world))
     agreements.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                     expected_version=ag.version)
-    seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, public_url="http://localhost")
+    seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, public_url="http://localhost",
+              proof=proof_of(session, world["legal"]))
     session.commit()
     return seal.sealed_pdf(session, actor=world["legal"].actor, agreement_id=ag.id)[1]
 
