@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 
 from click.testing import CliRunner
 from sqlalchemy import delete, select
@@ -13,6 +14,7 @@ from concord.cli import main
 from exports.audit import anchors, checkpoints
 from exports.reports.incident_report import incident_report
 from exports.signing import service as seal
+from incident import clock
 from incident.models import Incident
 from incident.settings import init_instance
 from incident.timeline import verify_chain
@@ -170,6 +172,8 @@ def test_the_verify_page_and_api_show_the_anchor(api_as, session, world, sealer,
                              content_type="multipart/form-data", headers={"Accept-Language": "zh-CN"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-reason="rewritten"' in html and "时间线锚点不一致" in html
+    signed = datetime.fromisoformat(body["signing_time"])
+    assert clock.show(signed, "seconds") in html and body["signing_time"] not in html  # Beijing time, not ISO
 
 
 
