@@ -156,3 +156,14 @@ def test_the_cli_prints_progress_on_stderr(tmp_path):
         audit_cli.verify_chain = saved
     assert result.exit_code == 0, result.output
     assert "events checked" in result.stderr and result.stdout.startswith("OK: incident 1")
+
+
+def test_the_canonical_time_is_the_one_every_chain_was_hashed_with():
+    from datetime import datetime, timedelta, timezone
+
+    from incident.timeline.chain import _utc_text
+    utc = timezone.utc
+    for at in (datetime(2026, 6, 1, 1, 0, tzinfo=utc), datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=utc),
+               datetime(2026, 1, 1, 8, 0, 0, 5, tzinfo=timezone(timedelta(hours=8))), datetime(2026, 3, 4, 5, 6, 7)):
+        old = (at.astimezone(utc) if at.tzinfo else at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        assert _utc_text(at) == old
