@@ -4,7 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_babel import get_locale
 
+from exports.charts import output
+from exports.charts.crowd import funnel_chart
+from exports.charts.deadlines import deadline_chart
 from exports.workbook import writer
+from incident import service as incidents
+from incident.access.permissions import Action
+from incident.errors import NotFound
+from incident.timeline.render import Say
 from exports.workbook.registry import ordered
 from realtime.auth import actor
 from realtime.dbsession import db
@@ -34,6 +41,23 @@ def table(incident_id: int, name: str):  # type: ignore[no-untyped-def]
         "Content-Disposition": f'attachment; filename="{inc.ref}-{name}.csv"', "Cache-Control": "no-store"})
 
 
+CHARTS = {"funnel": funnel_chart, "deadlines": deadline_chart}
+
+
+@bp.get("/charts/<string:name>.svg")
+def chart(incident_id: int, name: str):  # type: ignore[no-untyped-def]
+    """A chart as SVG: the same drawing the incident report embeds (funnel, deadlines)."""
+    inc = incidents.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
+    draw = CHARTS.get(name)
+    if draw is None:
+        raise NotFound("unknown chart %(name)s; one of: %(names)s", field="name", name=name[:40],
+                       names=", ".join(CHARTS))
+    svg = output.svg(draw(db(), inc, Say(_locale())))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+register("exports.chart", path={"name": {"type": "string", "enum": sorted(CHARTS)}},
+         responses={200: file("image/svg+xml", description="the chart the incident report embeds")})
 register("exports.workbook", responses={200: file(XLSX, description="the case workbook, contacts masked")})
 register("exports.table", path={"name": {"type": "string", "enum": [s.name for s in ordered()]}},
          responses={200: file("text/csv", description="one table of the case workbook")})

@@ -114,6 +114,7 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     # -- exports (issue 14)
     "exports.workbook": Action.INCIDENT_VIEW,
     "exports.table": Action.INCIDENT_VIEW,
+    "exports.chart": Action.INCIDENT_VIEW,
     "agreements.draft": Action.AGREEMENT_DRAFT,
     "agreements.update": Action.AGREEMENT_DRAFT,
     "agreements.submit": Action.AGREEMENT_DRAFT,

@@ -99,3 +99,13 @@ def test_the_english_workbook_speaks_english(case, session_factory):
     assert header[1] == "Time (Beijing time)"
     statuses = {row[4] for row in list(wb["Agreements"].iter_rows(values_only=True))[1:]}
     assert "sealed" in statuses and "in legal review" in statuses
+
+
+def test_the_charts_come_as_svg_for_the_page(case):
+    client, world, _ = case
+    r = client.get(f"/api/v1/incidents/{world.incident_id}/charts/funnel.svg", headers={"Accept-Language": "zh-CN"})
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml"
+    svg = r.get_data(as_text=True)
+    assert "<svg" in svg and "已登记" in svg and ">86<" in svg
+    r = client.get(f"/api/v1/incidents/{world.incident_id}/charts/pie.svg", headers={"Accept": "application/json"})
+    assert r.status_code == 404 and r.get_json()["field"] == "name"
