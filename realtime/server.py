@@ -54,6 +54,19 @@ def interrupt_dead_batches(app):  # type: ignore[no-untyped-def]
         logging.getLogger(__name__).exception("start-up sweep of agreement batches failed")
 
 
+def recover_attachments(app):  # type: ignore[no-untyped-def]
+    """At start-up: temporary files of dead processes are moved into place (their row committed)
+    or removed (it never did), so nothing a crash left stays under attachments/ (issue 17)."""
+    from incident.attachments import check
+    try:
+        with app.extensions["concord.sessions"]() as session:
+            done = check.recover(session)
+        for f in done.findings:
+            logging.getLogger(__name__).warning("attachments: %s %s (%s)", f.kind, f.name, f.detail)
+    except Exception:  # never keep the server from starting; `concord doctor` finds the rest
+        logging.getLogger(__name__).exception("start-up check of attachments failed")
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -67,6 +80,7 @@ class _Gunicorn(BaseApplication):
         from realtime.app import create_app
         app = create_app()
         interrupt_dead_batches(app)
+        recover_attachments(app)
         if os.environ.get(EMBED_ENV, "1") != "0":
             start_embedded_scheduler(app)
         return app
