@@ -86,6 +86,21 @@ class _Gunicorn(BaseApplication):
         return app
 
 
+KEEPALIVE_DEFAULT = 75  # seconds; gunicorn's own default of 2 s closes connections clients still pool
+
+
+def keepalive() -> int:
+    """Seconds an idle keep-alive connection stays open (CONCORD_KEEPALIVE, 1–3600)."""
+    raw = os.environ.get("CONCORD_KEEPALIVE") or str(KEEPALIVE_DEFAULT)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 3600:
+        raise ValueError(f"CONCORD_KEEPALIVE must be a number of seconds from 1 to 3600 (got {raw!r})")
+    return value
+
+
 def run(*, host: str, port: int, threads: int = 100, instance: str | None = None,
         scheduler: bool = True) -> None:
     """Serve until stopped; scale out with more of these processes and a Redis message queue."""
@@ -101,6 +116,9 @@ def run(*, host: str, port: int, threads: int = 100, instance: str | None = None
         "threads": threads,
         "timeout": 0,  # long-lived WebSocket requests occupy a thread, never a timeout
         "graceful_timeout": 5,
+        # -- resource faults (issue 17): idle keep-alive connections outlive client pools (nginx
+        # upstream 60 s, browsers, requests), so no request meets a connection closed under it
+        "keepalive": keepalive(),
         "accesslog": None,
         "loglevel": "warning",
     }).run()
