@@ -4,7 +4,8 @@ A parent process imports the whole application once and then, on request, forks 
 runs exactly `concord --instance X serve` (the CLI entry point: migrations, start-up sweeps,
 gunicorn) in a new session. The test kills the child's process group with SIGKILL, as a crash
 or the OOM killer would, and asks for the next one: each restart skips only the Python imports.
-The parent holds no database connection, thread or socket when it forks.
+The parent builds one app first (warm caches), then holds no database connection, thread or
+socket when it forks; the child still does all of `serve`'s start-up work itself.
 """
 from __future__ import annotations
 
@@ -21,11 +22,27 @@ import requests
 from tests.live import free_port
 
 
+def _warm(instance: Path) -> None:
+    """Build one app in the parent and throw it away: lazy imports, catalogs and templates load
+    once. Its engine is disposed and its bus subscribers removed, so a child inherits no
+    connection and no listener (no threads start without Redis)."""
+    import realtime.server
+    from realtime.app import create_app
+    app = create_app()
+    realtime.server.interrupt_dead_batches(app)
+    realtime.server.recover_attachments(app)
+    app.extensions["concord.engine"].dispose()
+    stop = app.extensions.get("concord.bus_unsubscribe")
+    if stop:
+        stop()
+
+
 def _serve_forever() -> None:  # runs in the parent process: `python -m tests.faults.zygote`
     import concord.cli  # noqa: F401  (everything `serve` needs, imported once)
     import realtime.app  # noqa: F401
     import realtime.server  # noqa: F401
     from concord.cli import main
+    _warm(Path(os.environ["CONCORD_INSTANCE"]))
     for line in sys.stdin:
         args = line.split()
         if not args:
@@ -52,7 +69,7 @@ class Zygote:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = instance / f"zygote-{self.port}.log"
         self.env = {**os.environ, "CONCORD_PUBLIC_URL": self.url, "CONCORD_EMBEDDED_SCHEDULER": "0",
-                    **(env or {})}
+                    "CONCORD_INSTANCE": str(instance), **(env or {})}
         self.parent: subprocess.Popen[str] | None = None
         self.child: int | None = None
         self.starts: list[float] = []
@@ -96,15 +113,24 @@ class Zygote:
         except ProcessLookupError:
             pass
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                done, _ = os.waitpid(self.child, os.WNOHANG)
-            except ChildProcessError:  # not our child: the zygote reaps it
-                done = self.child if _dead(self.child) else 0
-            if done:
-                break
+        while time.monotonic() < deadline and _group_alive(self.child):
             time.sleep(0.02)
         self.child = None
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any live (non-zombie) process is left in the process group."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 3 and int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def _dead(pid: int) -> bool:
@@ -121,5 +147,9 @@ def _dead(pid: int) -> bool:
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel: no zombies
+    # adopt the servers' orphaned workers and let the kernel reap every child: no zombies, so a
+    # killed server's pids are really gone (the batch sweep asks whether its pid lives)
+    import ctypes
+    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     _serve_forever()
