@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 PUBLIC_ENDPOINTS = {"pages.login", "static", "health.healthz", "vendor.asset", "pages.set_language"}
 # -- OpenAPI (issue 10): the document holds no data
 PUBLIC_ENDPOINTS.add("api.openapi")
+# -- resource faults (issue 17): readiness answers a load balancer, which does not log in
+PUBLIC_ENDPOINTS.add("health.readyz")
 CSRF_HEADER = "X-CSRF-Token"
 
 
