@@ -36,3 +36,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- segment actions (issue 11)
+    from realtime.api import bulk
+    app.register_blueprint(bulk.bp)
+    app.register_blueprint(bulk.pages)
