@@ -73,6 +73,8 @@
     row.dataset.outcome = r.outcome;
     if (r.outcome !== "failed") {
       row.dataset.status = r.status || r.outcome;
+      var tag = row.querySelector(".tag.status");
+      if (tag) tag.textContent = text;
       var p = pick(row);
       if (p) { p.checked = false; p.disabled = true; }
     }
