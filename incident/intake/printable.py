@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -77,8 +78,29 @@ def font_for(ch: str) -> str | None:
     return None
 
 
+def _escape(cp: int) -> str:
+    return f"\\U{cp:08x}"
+
+
+@functools.lru_cache(maxsize=1)
+def _outside_body_font() -> re.Pattern[str]:
+    """A regex matching any character the body font lacks: the fast path of bulk imports (one C-level
+    search per value instead of a lookup per character)."""
+    cps = sorted(_cmap(PRIMARY) | set(range(0x21)))
+    ranges: list[tuple[int, int]] = []
+    for cp in cps:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges)
+    return re.compile(f"[^{body}]")
+
+
 def missing_chars(text: str) -> list[str]:
     """Characters of *text* no font of the chain can draw, in order of first appearance."""
+    if not _outside_body_font().search(text):
+        return []
     out: list[str] = []
     for ch in text:
         if ch not in out and font_for(ch) is None:
