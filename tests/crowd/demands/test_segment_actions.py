@@ -97,3 +97,10 @@ def test_segment_page_lists_items_and_offers_the_actions(session, api_as):
     html = r.get_data(as_text=True)
     assert "张𠮷" in html and 'id="bulk-accept"' in html and "bulk.js" in html
     assert html.count('class="bulk-pick"') == 29
+
+
+def test_the_incident_page_links_to_the_segment_actions_and_the_review_screen(session, api_as):
+    inc, _leader, api, _base, tpl = _world(session, api_as)
+    html = api.client.get(f"/incidents/{inc.id}").get_data(as_text=True)
+    assert f"/incidents/{inc.id}/demands/templates/{tpl['id']}/segment-actions" in html
+    assert f"/incidents/{inc.id}/agreements/review" in html
