@@ -4,7 +4,7 @@ ReportLab embeds TrueType outlines only (Noto CJK is CFF and refused) and has no
 text is cut into runs by which font of `incident.intake.printable.CHAIN` holds each character
 (WenQuanYi Micro Hei, then Hanazono A/B and BabelStone Han for CJK Extensions A–H): paragraphs get
 `<font name=…>` runs (`markup`), canvas strings are drawn run by run (`draw`). Characters no font holds
-are refused at input (`printable.check`), so they never reach a document.
+are refused at input (`printable.check`); free text that was not checked prints them as "[U+…]".
 
 ReportLab writes each subset's ToUnicode CMap with 4 hex digits per character, which truncates
 characters beyond the BMP (𠮷 U+20BB7 came out of pdftotext as ₻ U+20BB): `_to_unicode_cmap`
@@ -13,6 +13,7 @@ writes UTF-16BE (surrogate pairs), identical for BMP characters.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -56,8 +57,24 @@ def _use(name: str) -> str:
 
 
 def runs(text: str) -> list[tuple[str, str]]:
-    """(font, piece) runs of *text*, each font registered with ReportLab."""
-    return [(_use(font), piece) for font, piece in printable.runs(text)]
+    """(font, piece) runs of *text*, each font registered with ReportLab.
+
+    Input checks keep unprintable characters out of agreements; free text that reaches a report
+    unchecked (a note, a user's display name) prints a character no font holds as its code point,
+    "[U+1F984]", never as a blank, and drops invisible format characters (ZWJ, BOM).
+    """
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        font = printable.font_for(ch)
+        if font is None:
+            font, ch = FONT, f"[U+{ord(ch):04X}]"
+        elif unicodedata.category(ch) == "Cf":
+            continue
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + ch)
+        else:
+            out.append((font, ch))
+    return [(_use(font), piece) for font, piece in out]
 
 
 def markup(text: str) -> str:

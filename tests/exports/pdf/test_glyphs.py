@@ -133,3 +133,11 @@ def test_a_claimant_named_with_a_rare_character_gets_a_sealed_agreement_that_pri
     assert "乙方：张𠮷" in text and "3号楼1单元𡈼室" in text
     assert "张𠮷 签署于" in text or "姓名：张𠮷" in text
     assert "HanaMinA" in _pdf_fonts(path)
+
+
+def test_unchecked_free_text_prints_a_code_point_never_a_blank(tmp_path):
+    # A note or a user's display name reaches the incident report without the input check.
+    assert fonts.runs("王\u200d🦄𠮷") == [("WQY", "王[U+1F984]"), ("HanaMinA", "𠮷")]
+    path = tmp_path / "note.pdf"
+    SimpleDocTemplate(str(path), invariant=1).build([para("现场记录：王🦄二\U00030041", styles()["body"])])
+    assert "现场记录：王[U+1F984]二[U+30041]" in pdftotext(path)
