@@ -39,3 +39,7 @@ def register_blueprints(app: Flask) -> None:
     # -- exports (issue 14): the case workbook and its tables
     from realtime.api import exports as exports_api
     app.register_blueprint(exports_api.bp)
+    # -- segment actions (issue 11)
+    from realtime.api import bulk
+    app.register_blueprint(bulk.bp)
+    app.register_blueprint(bulk.pages)

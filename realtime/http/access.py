@@ -149,6 +149,10 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreement_batches.cancel_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.resume_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.abandon_batch": Action.AGREEMENT_DRAFT,
+    # -- segment actions (issue 11): one answer for a segment's items; legal reviews a batch at once
+    "bulk.decide_items": Action.DEMAND_OFFER,
+    "bulk.review_set": Action.INCIDENT_VIEW,
+    "bulk.decide_agreements": Action.AGREEMENT_REVIEW,
 }
 
 
