@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from incident import privacy
+from incident.crowd.claimants import numbers
 from incident.errors import ValidationError
 
 LIMITS = {"name": 120, "unit": 200, "segment": 120}
@@ -53,39 +54,17 @@ def text(data: dict[str, Any], key: str, required: bool) -> str:
     return value
 
 
-def _number_text(raw: Any) -> Any:
-    """Spreadsheets hand numbers over as int/float; phone and ID digits are text to us."""
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, int):
-        return str(raw)
-    return raw
-
-
 def phone(data: dict[str, Any], key: str = "phone") -> str:
-    raw = _number_text(data.get(key))
+    """A mobile or landline as people type it (widths, spaces, dashes, +86 folded): numbers.phone."""
+    raw = data.get(key)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValidationError("%(field)s is required", field=key, reason="required")
-    if not isinstance(raw, str):
-        raise ValidationError("%(field)s must be text", field=key, reason="invalid")
-    try:
-        return privacy.normalize_phone(raw, field=key)
-    except ValidationError as err:
-        raise ValidationError(err.template, field=key, reason="invalid") from None
+    return numbers.phone(raw, key)
 
 
 def id_number(data: dict[str, Any], key: str = "id_number") -> str:
-    raw = _number_text(data.get(key))
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return ""
-    if not isinstance(raw, str):
-        raise ValidationError("%(field)s must be text", field=key, reason="invalid")
-    try:
-        return privacy.normalize_id_number(raw, field=key)
-    except ValidationError as err:
-        raise ValidationError(err.template, field=key, reason="invalid") from None
+    """Optional; 18 characters with the GB 11643 check digit or 15 digits, never a spreadsheet number."""
+    return numbers.id_number(data.get(key), key)
 
 
 def parse_claimant(data: dict[str, Any]) -> ClaimantIn:
