@@ -36,3 +36,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- claimant import with a column mapping (issue 11)
+    from realtime.api import claimant_import
+    app.register_blueprint(claimant_import.bp)

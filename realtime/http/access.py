@@ -145,6 +145,12 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreement_batches.cancel_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.resume_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.abandon_batch": Action.AGREEMENT_DRAFT,
+    # -- claimant import with a column mapping (issue 11)
+    "claimant_import.stage": Action.CLAIMANT_EDIT,
+    "claimant_import.preview": Action.CLAIMANT_EDIT,
+    "claimant_import.confirm": Action.CLAIMANT_EDIT,
+    "claimant_import.report_xlsx": Action.CLAIMANT_EDIT,
+    "claimant_import.saved_mapping": Action.CLAIMANT_EDIT,
 }
 
 

@@ -81,7 +81,7 @@ def test_xlsx_with_english_headers_numbers_and_existing_duplicates(session, api_
     r = _upload(api, inc.id, buf.getvalue(), name="buyers.xlsx")
     assert r.status_code == 201, r.get_json()
     rep = r.get_json()
-    assert rep["rows"] == 4 and rep["stored"] == 2 and rep["ignored_columns"] == ["Remark"]
+    assert rep["rows"] == 4 and rep["stored"] == 2 and rep["attribute_columns"] == ["Remark"]
     assert [(e["row"], e["field"], e["reason"]) for e in rep["errors"]] == [
         (3, "unit", "duplicate_existing"), (4, "phone", "duplicate_existing")]
     names = sorted(c.name for c in _stored(session, inc.id))
