@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _

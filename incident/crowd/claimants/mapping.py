@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -137,37 +138,61 @@ def missing(field: str, header: list[str]) -> MissingColumns:
                           known=" / ".join(known_headers(field)))
 
 
-def _combine(header: list[str], index: dict[str, int], cols: list[str], raw: list[Any]) -> Any:
-    cells = [(c, raw[index[c]] if index[c] < len(raw) else None) for c in cols]
-    if len(cells) == 1 and not (_part_of(cols[0]) or ("", ""))[1]:
-        return cells[0][1]  # one column: the cell as it came (a number stays a number, to be judged)
+@dataclass(frozen=True)
+class Plan:
+    """A mapping resolved against one file's header once, so each row is a few list lookups."""
+
+    fields: tuple[tuple[str, tuple[tuple[int, str], ...], bool], ...]  # field, (column, suffix)…, one raw cell
+    attrs: tuple[tuple[int, str], ...]                                   # (column, header) kept as text
+
+
+def plan(mapping: Mapping, header: list[str]) -> Plan:
+    index = {h: i for i, h in enumerate(header)}
+    fields = []
+    for f, cols in mapping.items():
+        parts = tuple((index[c], (_part_of(c) or ("", ""))[1]) for c in cols)
+        fields.append((f, parts, len(parts) == 1 and not parts[0][1]))
+    used = {c for cols in mapping.values() for c in cols}
+    return Plan(tuple(fields), tuple((i, h) for i, h in enumerate(header) if h not in used))
+
+
+def _combine(parts: tuple[tuple[int, str], ...], raw: list[Any]) -> str:
     out = ""
-    for c, v in cells:
-        text = cell_text(v).strip()
+    n = len(raw)
+    for i, suffix in parts:
+        text = cell_text(raw[i]).strip() if i < n else ""
         if not text:
             continue
-        part = _part_of(c)
-        if part and part[1] and text.isdigit():
-            text += part[1]
+        if suffix and text.isdigit():
+            text += suffix
         if out and out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum():
             out += "-"
         out += text
     return out
 
 
-def apply(mapping: Mapping, header: list[str], raw: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def run(p: Plan, raw: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """One row: the fields' values (combined where several columns) and the other columns as text."""
-    index = {h: i for i, h in enumerate(header)}
-    values = {f: _combine(header, index, cols, raw) if cols else None for f, cols in mapping.items()}
-    used = {c for cols in mapping.values() for c in cols}
+    n = len(raw)
+    values: dict[str, Any] = {}
+    for f, parts, single in p.fields:
+        if not parts:
+            values[f] = None
+        elif single:  # one column: the cell as it came (a number stays a number, to be judged)
+            values[f] = raw[parts[0][0]] if parts[0][0] < n else None
+        else:
+            values[f] = _combine(parts, raw)
     attrs: dict[str, str] = {}
-    for i, h in enumerate(header):
-        if h in used or i >= len(raw):
-            continue
-        text = cell_text(raw[i]).strip()
-        if text:
-            attrs[h] = text
+    for i, h in p.attrs:
+        if i < n and raw[i] is not None:
+            text = cell_text(raw[i]).strip()
+            if text:
+                attrs[h] = text
     return values, attrs
+
+
+def apply(mapping: Mapping, header: list[str], raw: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    return run(plan(mapping, header), raw)
 
 
 def attribute_columns(mapping: Mapping, header: list[str]) -> list[str]:

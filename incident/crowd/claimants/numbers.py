@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from operator import mul
 from typing import Any
 
 from incident.errors import ValidationError
@@ -35,6 +36,8 @@ def _refuse(message: str, field: str, reason: str = "invalid", **details: Any) -
 
 def fold(raw: str) -> str:
     """NFKC (full-width digits and letters become ASCII), upper case, separators removed."""
+    if raw.isascii() and raw.isalnum():
+        return raw.upper()  # the common case, typed plainly: nothing to fold
     return _NOISE.sub("", unicodedata.normalize("NFKC", raw)).upper()
 
 
@@ -94,7 +97,7 @@ def _birth_ok(s: str) -> bool:
 
 def check_digit(body17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
-    return _CHECK[sum(int(c) * w for c, w in zip(body17, _WEIGHTS)) % 11]
+    return _CHECK[sum(map(mul, map(int, body17), _WEIGHTS)) % 11]
 
 
 def id_number(raw: Any, field: str = "id_number") -> str:
@@ -103,7 +106,7 @@ def id_number(raw: Any, field: str = "id_number") -> str:
         return ""
     text = _as_text(raw, field, spreadsheet_ok=False)
     s = fold(text)
-    if _EXPONENT.fullmatch(unicodedata.normalize("NFKC", text).strip().upper()):  # "1.10105E+17": a CSV saved from a number cell
+    if ("E" in s or "e" in text) and _EXPONENT.fullmatch(unicodedata.normalize("NFKC", text).strip().upper()):  # "1.10105E+17": a CSV saved from a number cell
         raise _refuse("%(field)s arrived as a spreadsheet number, which loses digits: format the column "
                       "as text and type the number again", field, "spreadsheet_number")
     if _ID18.fullmatch(s):

@@ -77,7 +77,7 @@ def _preview(session: Session, actor: Actor, inc: Any, stage: ImportStage, sheet
                                    attribute_columns=m.attribute_columns(cols, sheet.header))
     rows = importer.judge(session, inc, sheet, cols, report, locale, may_reveal(session, actor, inc.id),
                           encrypt=False)
-    by_row = {r["_row"]: r for r in rows}
+    by_row = {r["row"]: r for r in map(importer.as_dict, rows[:PREVIEW_ROWS * 2])}
     errors: dict[int, list[dict[str, str]]] = {}
     for e in report.errors:
         errors.setdefault(e.row, []).append({"field": e.field, "reason": e.reason,

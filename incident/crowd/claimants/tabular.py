@@ -128,6 +128,7 @@ def read_table(filename: str, data: bytes) -> Table:
     sheet = read_sheet(filename, data)
     cols = mapping.check(mapping.propose(sheet.header, [r for _n, r in sheet.rows[:20]]), sheet.header)
     table = Table(columns=cols, ignored=mapping.attribute_columns(cols, sheet.header))
+    plan = mapping.plan(cols, sheet.header)
     for number, raw in sheet.rows:
-        table.rows.append((number, mapping.apply(cols, sheet.header, raw)[0]))
+        table.rows.append((number, mapping.run(plan, raw)[0]))
     return table
