@@ -204,6 +204,8 @@ def _insert(session: Session, rows: list[tuple[Any, ...]]) -> None:
         t = r[at]
         if t not in times:
             times[t] = to_time(t)
+            if dialect.name == "sqlite" and hasattr(times[t], "isoformat"):
+                times[t] = times[t].isoformat(" ")  # what sqlite3's adapter would write, once
         params.append(r[:at] + (times[t], r[at + 1], to_json(r[attrs]) if r[attrs] else empty))
     conn.exec_driver_sql(sql, params)
 

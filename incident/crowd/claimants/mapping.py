@@ -180,6 +180,9 @@ def run(p: Plan, raw: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
             values[f] = None
         elif single:  # one column: the cell as it came (a number stays a number, to be judged)
             values[f] = raw[parts[0][0]] if parts[0][0] < n else None
+        elif len(parts) == 1 and parts[0][0] < n and type(raw[parts[0][0]]) is str \
+                and not raw[parts[0][0]].isdigit():
+            values[f] = raw[parts[0][0]]  # a building column that already says "3号楼": as it is
         else:
             values[f] = _combine(parts, raw)
     attrs: dict[str, str] = {}

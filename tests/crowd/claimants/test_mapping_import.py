@@ -188,3 +188,22 @@ def test_stages_expire_and_belong_to_their_incident(session, api_as):
     assert r.status_code == 404
     session.rollback()
     assert session.scalar(select(func.count(Claimant.id)).where(Claimant.incident_id == inc.id)) == 0
+
+
+def test_a_refund_equal_to_each_buyers_order_amount(session, api_as):
+    inc, leader = crowd_incident(session)
+    api = api_as(leader)
+    st = _stage(api, inc.id, shop_csv(), "orders.csv").get_json()
+    assert api.post(f"{S.format(inc.id)}/{st['stage_id']}/confirm", {"mapping": st["mapping"]}).status_code == 201
+    base = f"/api/v1/incidents/{inc.id}/demands/templates"
+    r = api.post(base, {"type": "refund", "owner": "客服部", "remedy": "按订单金额退款", "amount_from": "订单金额"})
+    assert r.status_code == 201, r.get_json()
+    amounts = sorted(i["amount"] for i in r.get_json()["items"])
+    assert amounts == ["1299.00", "199.90", "88.00"]
+    r = api.post(base, {"type": "refund", "owner": "客服部", "amount_from": "商品"}, headers={"Accept-Language": "zh-CN"})
+    assert r.status_code == 400 and r.get_json()["field"] == "amount_from"
+    assert "陈一" in r.get_json()["message_local"] and "商品" in r.get_json()["message_local"]
+    export = api.get(f"/api/v1/incidents/{inc.id}/claimants.csv").get_data(as_text=True)
+    head = export.splitlines()[0]
+    assert "订单金额" in head and "下单时间" in head and "1299.00" in export
+    assert "'=cmd|' /C calc'!A0" in export and "15912345678" not in export  # formula neutralised, phone masked
