@@ -7,6 +7,7 @@ staged flow (staging.py) shows the same judgement as a preview before anything i
 """
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Callable
@@ -191,7 +192,9 @@ def _insert(session: Session, rows: list[tuple[Any, ...]]) -> None:
     dialect = conn.dialect
     table = Claimant.__table__
     to_time = table.c.joined_at.type.bind_processor(dialect) or (lambda v: v)
-    to_json = table.c.attributes.type.bind_processor(dialect) or (lambda v: v)
+    # psycopg's dialect binds JSON through its own adapter (no processor): hand it the text, CAST in SQL
+    to_json = table.c.attributes.type.bind_processor(dialect) or (
+        lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":")))
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO claimants ({', '.join(COLUMNS)}) VALUES ("
            + ", ".join(f"CAST({mark} AS JSON)" if c == "attributes" and dialect.name == "postgresql" else mark
