@@ -53,7 +53,9 @@ def _load(session: Session, actor: Actor, incident_id: int, stage_id: Any, stage
           ) -> tuple[Any, ImportStage]:
     inc = service.load_for(session, actor, incident_id, Action.CLAIMANT_EDIT)
     row = session.get(ImportStage, stage_id) if isinstance(stage_id, int) and not isinstance(stage_id, bool) else None
-    if row is None or row.incident_id != inc.id or row.expires_at <= clock.now():
+    # an upload is its uploader's: its report holds the refused rows' clear cells
+    if row is None or row.incident_id != inc.id or row.expires_at <= clock.now() or (
+            row.created_by != actor.user_id and not actor.is_system):
         raise NotFound("no such upload (uploads wait %(hours)s hours for confirmation); upload the file again",
                        field="stage_id", hours=int(STAGE_TTL.total_seconds() // 3600))
     if staged and row.status != "staged":

@@ -179,6 +179,9 @@ def test_stages_expire_and_belong_to_their_incident(session, api_as):
     api = api_as(leader)
     st = _stage(api, inc.id, "姓名,房号,电话\n甲,1-1-101,13800000001\n".encode(), "a.csv").get_json()
     assert api.post(f"{S.format(other.id)}/{st['stage_id']}/confirm", {"mapping": st["mapping"]}).status_code in (403, 404)
+    colleague = api_as(seated(session, inc, "customer_service"))  # may import too, but not this upload
+    assert colleague.post(f"{S.format(inc.id)}/{st['stage_id']}/preview", {"mapping": st["mapping"]}).status_code == 404
+    assert colleague.get(f"{S.format(inc.id)}/{st['stage_id']}/report.xlsx").status_code == 404
     session.rollback()
     row = session.get(ImportStage, st["stage_id"])
     assert "13800000001" not in row.payload  # the staged rows are encrypted
