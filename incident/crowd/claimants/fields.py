@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from incident import privacy
 from incident.crowd.claimants import numbers
@@ -16,8 +15,7 @@ _SPACE = re.compile(r"\s+")
 _ASCII_UNIT = str.maketrans({"_": "-", "/": "-", "\\": "-", **{c: None for c in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}})
 
 
-@dataclass(frozen=True)
-class ClaimantIn:
+class ClaimantIn(NamedTuple):  # a tuple: an import builds one per row
     """Normalised claimant fields; phone and ID number are still clear text here (never stored so)."""
 
     name: str
@@ -68,6 +66,8 @@ def text(data: dict[str, Any], key: str, required: bool) -> str:
 def phone(data: dict[str, Any], key: str = "phone") -> str:
     """A mobile or landline as people type it (widths, spaces, dashes, +86 folded): numbers.phone."""
     raw = data.get(key)
+    if type(raw) is str and len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1" and raw[1] > "2":
+        return raw  # a mobile typed plainly: nothing to fold
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValidationError("%(field)s is required", field=key, reason="required")
     return numbers.phone(raw, key)

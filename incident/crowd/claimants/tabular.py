@@ -104,7 +104,10 @@ def read_sheet(filename: str, data: bytes) -> Sheet:
     sheet: Sheet | None = None
     pending: list[int] = []
     for number, raw in enumerate(rows, start=1):
-        blank = not any(c is not None and (not isinstance(c, str) or c.strip()) for c in raw)
+        try:  # a CSV row is all text: one join tells a blank line
+            blank = not "".join(raw).strip()
+        except TypeError:  # a sheet row holds numbers, times, None
+            blank = not any(c is not None and (not isinstance(c, str) or c.strip()) for c in raw)
         if sheet is None:
             if not blank:
                 sheet = Sheet(header=header_names(raw))
