@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
+import os
 import re
 import secrets
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -17,6 +19,10 @@ from incident.errors import ValidationError
 def new_key() -> str:
     """A fresh master key for the instance configuration (never stored in the database)."""
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+_GCM_PREFIX = "g1."  # never the start of a Fernet token (those begin "gAAAA")
+_GCM_AAD = b"concord field v1"
 
 
 def _derive(master: bytes, info: bytes) -> bytes:
@@ -32,18 +38,26 @@ class FieldCipher:
             raise ValueError("field key must be 32 bytes, urlsafe base64")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(raw, b"fernet")))
         self._index_key = _derive(raw, b"blind-index")
+        # -- claimant import bench (issue 11): new values are AES-256-GCM (one call, ~8x cheaper than
+        # Fernet's per-token cipher and HMAC set-up); Fernet tokens already stored still decrypt.
+        self._gcm = AESGCM(_derive(raw, b"aes-256-gcm"))
 
     def encrypt(self, value: str) -> str:
-        return self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
+        nonce = os.urandom(12)  # random 96-bit nonce per value (NIST SP 800-38D, far below 2**32 uses)
+        sealed = self._gcm.encrypt(nonce, value.encode("utf-8"), _GCM_AAD)
+        return _GCM_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
     def decrypt(self, token: str) -> str:
         try:
+            if token.startswith(_GCM_PREFIX):
+                blob = base64.urlsafe_b64decode(token[len(_GCM_PREFIX):].encode("ascii"))
+                return self._gcm.decrypt(blob[:12], blob[12:], _GCM_AAD).decode("utf-8")
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
-        except InvalidToken:
+        except (InvalidToken, InvalidTag, ValueError):
             raise ValueError("cannot decrypt: wrong instance key or corrupted value") from None
 
     def index(self, normalized: str) -> str:
-        return hmac.new(self._index_key, normalized.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self._index_key, normalized.encode("utf-8"), "sha256").hex()
 
 
 _cipher: FieldCipher | None = None

@@ -17,7 +17,7 @@ from exports.agreements.terms import from_dict
 from exports.signing import service as seal
 from incident.db import begin_write
 from incident.access.permissions import Action
-from incident.errors import ValidationError
+from incident.errors import Forbidden, ValidationError
 from incident.security.log import Kind
 from realtime.api.agreement_batches import view as batch_view
 from realtime.auth import actor
@@ -178,8 +178,14 @@ def _pdf(data: bytes, name: str, inline: bool = True) -> Response:
 
 
 def _note_full_ids(ag: Agreement, document: str) -> None:
-    """-- security log (issue 10): a PDF that prints ID numbers in full was handed out."""
+    """-- security log (issue 10): a PDF that prints ID numbers in full was handed out.
+
+    -- no side channel around masking (issue 11): only to someone who may reveal contacts."""
     if (ag.terms or {}).get("id_display") == "full":
+        from incident.crowd.claimants.service import may_reveal
+        if not may_reveal(db(), actor(), ag.incident_id):
+            raise Forbidden("this document prints ID numbers in full: only those who may reveal contact "
+                            "numbers may open it", field="id_display", action=Action.CONTACT_REVEAL.value)
         what = {"incident_id": ag.incident_id, "agreement_id": ag.id, "agreement_ref": ag.ref}
         session = db()
         session.rollback()  # the PDF was a read; the record is a write of its own (BEGIN IMMEDIATE)

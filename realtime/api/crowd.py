@@ -22,6 +22,7 @@ from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import int_arg, json_body
 from realtime.openapi import (
+    ANY_OBJ,
     ATTACHMENT,
     BOOL,
     ID,
@@ -39,6 +40,7 @@ from realtime.openapi import (
 )
 from realtime.sections import Section, register_section
 from realtime.security import recorder
+from realtime.templating import locale_code
 
 bp = Blueprint("crowd", __name__, url_prefix="/api/v1/incidents/<int:incident_id>")
 _CLAIMANT = {"name": {"type": "string", "maxLength": 120},
@@ -118,7 +120,7 @@ def import_claimants(incident_id: int):  # type: ignore[no-untyped-def]
     """Bulk import a CSV/XLSX (multipart 'file', form 'mode'); returns the per-row report."""
     filename, _ctype, data = _upload()
     report = importer.import_claimants(db(), actor=actor(), incident_id=incident_id, filename=filename,
-                                       data=data, mode=request.form.get("mode"))
+                                       data=data, mode=request.form.get("mode"), locale=locale_code())
     db().commit()
     return jsonify(report.to_dict()), 201
 
@@ -129,10 +131,12 @@ def export_claimants(incident_id: int):  # type: ignore[no-untyped-def]
     rows, _total = claimants.listing(db(), actor=actor(), incident_id=incident_id, limit=10**6)
     buf = io.StringIO()
     w = sheets.writer(buf)  # neutralises formula-like cells (=, +, -, @, tab, CR)
+    extra = list(dict.fromkeys(k for c in rows for k in (c.attributes or {})))  # -- the file's other columns (issue 11)
     w.writerow([_("Name"), _("Unit / order"), _("Phone"), _("ID number"), _("Segment"), _("Status"),
-                _("Joined")])
+                _("Joined"), *extra])
     for c in rows:
-        w.writerow([c.name, c.unit, c.phone_masked, c.id_masked, c.segment, c.status, c.joined_at.isoformat()])
+        w.writerow([c.name, c.unit, c.phone_masked, c.id_masked, c.segment, c.status, c.joined_at.isoformat(),
+                    *[(c.attributes or {}).get(k, "") for k in extra]])
     return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename=claimants-{incident_id}.csv"})
 
@@ -205,7 +209,9 @@ def mandate_covers(incident_id: int, representative_id: int):  # type: ignore[no
 # -- OpenAPI: bodies, queries and responses of the crowd routes
 CLAIMANT = obj(id=INT, incident_id=INT, name=STR, unit=STR, segment=STR,
                phone={"type": "string", "description": "masked"}, id_number={"type": "string", "description": "masked"},
-               has_id_number=BOOL, status={"enum": ["active", "withdrawn", "settled"]}, joined_at=TIME, version=INT)
+               has_id_number=BOOL, status={"enum": ["active", "withdrawn", "settled"]}, joined_at=TIME, version=INT,
+               attributes={"type": "object", "additionalProperties": STR,
+                           "description": "the import file's other columns, as text"})
 REPRESENTATIVE = obj(
     id=INT, claimant_id=INT, name=STR, unit=STR, phone=STR, mandate={"enum": ["negotiate_only", "sign_on_behalf"]},
     mandate_document=null(ATTACHMENT), status=STR, elected_at=TIME, ended_at=null(TIME), replaced_by_id=null(INT),
@@ -216,7 +222,8 @@ CROWD = obj(incident_id=INT, headcount=INT, grade=STR,
             segments=array(obj(segment=STR, active=INT)), warnings=array(obj(code=STR)),
             representatives=array(REPRESENTATIVE), claimants=array(CLAIMANT), limit=INT)
 IMPORT_REPORT = obj(mode=STR, filename=STR, rows=INT, valid=INT, stored=INT, skipped=INT, bad_rows=INT,
-                    errors=array(obj(row=INT, field=STR, reason=STR, message=STR)), ignored_columns=array(STR))
+                    errors=array(obj(row=INT, field=STR, reason=STR, message=STR, message_local=STR)),
+                    attribute_columns=array(STR), blank_rows=array(INT), mapping=ANY_OBJ)
 LIMIT = {"type": "integer", "minimum": 1, "maximum": 5000}
 register("crowd.crowd", query={"limit": LIMIT}, responses={200: CROWD})
 register("crowd.list_claimants", query={

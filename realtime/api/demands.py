@@ -176,7 +176,9 @@ register("demands_api.accepted", responses={200: obj(items=array(obj(
     deadline=null(TIME))))})
 register("demands_api.create_template", body={"type": "object", "required": ["type", "owner"], "properties": {
     "type": {"enum": TYPES}, "remedy": STR, "amount": MONEY, "owner": STR,
-    "deadline": {"type": "string", "format": "date-time"}, "segment": {"type": "string", "description": "empty: all"}}},
+    "deadline": {"type": "string", "format": "date-time"}, "segment": {"type": "string", "description": "empty: all"},
+    "amount_from": {"type": "string", "maxLength": 80,
+                    "description": "an import column kept on the claimants: each item's amount from it"}}},
     responses={201: obj(**TEMPLATE["properties"], items=array(ITEM))})
 register("demands_api.offer_template", body={"type": "object", "properties": {"amount": MONEY, "remedy": STR}},
          responses={201: IDS})

@@ -43,3 +43,6 @@ def register_blueprints(app: Flask) -> None:
     from realtime.api import bulk
     app.register_blueprint(bulk.bp)
     app.register_blueprint(bulk.pages)
+    # -- claimant import with a column mapping (issue 11)
+    from realtime.api import claimant_import
+    app.register_blueprint(claimant_import.bp)

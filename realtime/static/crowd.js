@@ -47,6 +47,13 @@
     }
   }
 
+  // What the import file said beyond the fields (issue 11): shown as text under the name, never as markup.
+  function attrs(a) {
+    var keys = Object.keys(a || {});
+    if (!keys.length) return null;
+    return el("small", { cls: "attrs", text: keys.map(function (k) { return k + ": " + a[k]; }).join(" · ") });
+  }
+
   function renderRows(rows, total) {
     var body = document.querySelector("#crowd-table tbody");
     body.textContent = "";
@@ -61,7 +68,7 @@
       }
       if (canReveal) actions.appendChild(el("button", { cls: "btn small", type: "button", "data-act": "reveal", "data-id": c.id, text: T.reveal }));
       body.appendChild(el("tr", { cls: c.status, "data-claimant-id": c.id }, [
-        el("td", { text: c.name }), el("td", { text: c.unit }), el("td", {}, [phone]),
+        el("td", {}, [document.createTextNode(c.name), attrs(c.attributes)]), el("td", { text: c.unit }), el("td", {}, [phone]),
         el("td", { text: c.segment }), el("td", { text: T.status[c.status] || c.status }), actions]));
     });
     document.getElementById("crowd-more").textContent =
@@ -248,26 +255,7 @@
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw j; return j; }); });
   }
 
-  var imp = document.getElementById("crowd-import");
-  if (imp) imp.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var out = document.getElementById("crowd-import-report");
-    out.textContent = "";
-    var file = imp.elements.file.files[0];
-    if (!file) return;
-    function show(rep) {
-      out.appendChild(el("p", { text: fmt(T.report, { stored: rep.stored, rows: rep.rows, bad: rep.bad_rows }) }));
-      if (!rep.errors.length) return;
-      var t = el("table", { cls: "table" }, rep.errors.slice(0, 500).map(function (x) {
-        return el("tr", {}, [el("td", { text: T.row + " " + x.row }), el("td", { text: T.field[x.field] || x.field }),
-          el("td", { text: (T.reason[x.reason] || x.reason) + " — " + x.message })]);
-      }));
-      out.appendChild(t);
-    }
-    upload(base + "/claimants/import", file, { mode: imp.elements.mode.value })
-      .then(function (rep) { show(rep); imp.reset(); refresh(); })
-      .catch(function (x) { if (x && x.report) { out.appendChild(el("p", { cls: "error", text: x.message_local || x.message })); show(x.report); } else fail(out, x); });
-  });
+  // The import (upload, column mapping, preview, confirm) lives in claimant_import.js (issue 11).
 
   var elect = document.getElementById("crowd-elect");
   if (elect) elect.addEventListener("submit", function (e) {

@@ -18,7 +18,7 @@ from tests.conftest import login
 from tests.exports.conftest import ITEMS, add_claimant
 from tests.factories import PASSWORD, give_seat, make_incident, make_user
 
-PHONE, ID = "13812345678", "110101199003071234"
+PHONE, ID = "13812345678", "110101199003071233"
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
@@ -129,6 +129,15 @@ def test_reveals_and_full_id_documents_are_recorded_without_the_numbers(app, ses
     docs = rows(session, Kind.ID_DOCUMENT)
     assert len(docs) == 1 and docs[0].detail["document"] == "agreement_preview"
     assert docs[0].detail["agreement_ref"] == ag.ref and docs[0].user_id == world["legal"].id
+    # -- issue 11: a seat that may not reveal contacts may not open a PDF that prints IDs in full
+    session.rollback()
+    begin_write(session)
+    business = make_user(session, "staff")
+    give_seat(session, world["A"], business, "business")
+    session.commit()
+    r = api_as(business).get(f"/api/v1/agreements/{ag.id}/preview.pdf")
+    assert r.status_code == 403 and r.get_json()["field"] == "id_display"
+    assert len(rows(session, Kind.ID_DOCUMENT)) == 1  # nothing was handed out
 
     dump = json.dumps([r.to_dict() for r in rows(session)], ensure_ascii=False) + json.dumps(lines(app))
     for pii in (PHONE, ID, "周秀英", "王喆", "通知协商会议"):

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from incident.errors import ValidationError
 
-MAX_ROWS = 20_000                  # data rows one import stores (tabular.read_table counts them)
+MAX_ROWS = 20_000                  # data rows one import stores (tabular.read_sheet counts them)
 MAX_SHEET_ROWS = MAX_ROWS + 1_000  # highest row number in the sheet: the data plus header and blank lines
 MAX_COLUMNS = 100                  # highest column of the sheet (CV), or fields on one CSV line
 MAX_CELLS = 400_000                # cells in all worksheets together (20,000 rows × 20 columns)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from incident import headcount
@@ -39,6 +39,8 @@ class Claimant(Base):
     status: Mapped[str] = mapped_column(String(16), default=ClaimantStatus.ACTIVE.value)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # what the file said beyond the fields (order amount, order time, remarks…): {column: text}
+    attributes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
 class ContactReveal(Base):
@@ -54,6 +56,42 @@ class ContactReveal(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     actor_name: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ImportStage(Base):
+    """An uploaded claimant file waiting for its mapping to be confirmed (nothing is stored before).
+
+    `payload` holds the parsed header and rows encrypted with the field cipher (the rows carry clear
+    phone and ID numbers); after confirmation `report` keeps the encrypted report for its XLSX
+    download until the stage expires.
+    """
+
+    __tablename__ = "claimant_import_stages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    payload: Mapped[str] = mapped_column(Text)
+    report: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="staged")  # staged / confirmed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ImportMapping(Base):
+    """A column mapping saved for an incident, proposed again for its next files."""
+
+    __tablename__ = "claimant_import_mappings"
+    __table_args__ = (UniqueConstraint("incident_id", "name", name="uq_claimant_import_mappings_incident_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80), default="default")
+    mapping: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 def registry_exists(session: Session, incident_id: int) -> bool:

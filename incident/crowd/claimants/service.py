@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from incident import clock, privacy, service, timeline
 from incident.access.actor import Actor
-from incident.access.permissions import Action
+from incident.access.permissions import Action, allowed
 from incident.crowd.claimants.fields import (
     ClaimantIn,
     parse_changes,
@@ -20,6 +20,7 @@ from incident.crowd.claimants.models import Claimant, ClaimantStatus
 from incident.crowd.representatives.models import Representative, RepresentativeStatus
 from incident.errors import Conflict, NotFound, ValidationError
 from incident.models import Incident
+from incident.taskgroup.queries import seats_of
 
 LIVE = (ClaimantStatus.ACTIVE.value, ClaimantStatus.SETTLED.value)  # count for duplicates
 
@@ -29,7 +30,7 @@ def to_dict(c: Claimant) -> dict[str, Any]:
     return {"id": c.id, "incident_id": c.incident_id, "name": c.name, "unit": c.unit,
             "segment": c.segment, "phone": c.phone_masked, "id_number": c.id_masked,
             "has_id_number": bool(c.id_cipher), "status": c.status,
-            "joined_at": c.joined_at.isoformat(), "version": c.version}
+            "joined_at": c.joined_at.isoformat(), "version": c.version, "attributes": dict(c.attributes or {})}
 
 
 def get(session: Session, incident_id: int, claimant_id: Any) -> Claimant:
@@ -59,12 +60,25 @@ def duplicate_of(session: Session, incident_id: int, c: ClaimantIn, exclude: int
     return None
 
 
-def _refuse_duplicate(session: Session, incident_id: int, c: ClaimantIn, exclude: int | None = None) -> None:
+def may_reveal(session: Session, actor: Actor, incident_id: int) -> bool:
+    """Whether a duplicate may name the claimant it duplicates: only for those who may reveal contacts
+    (otherwise importing or adding candidates would tell whose a masked phone number is)."""
+    if actor.is_system:
+        return True
+    return allowed(Action.CONTACT_REVEAL, actor.role, seats_of(session, incident_id, actor.user_id),
+                   actor.qualifications)
+
+
+def _refuse_duplicate(session: Session, actor: Actor, incident_id: int, c: ClaimantIn,
+                      exclude: int | None = None) -> None:
     dup = duplicate_of(session, incident_id, c, exclude)
     if dup:
         field, other = dup
-        raise ValidationError("%(field)s: already registered (claimant #%(duplicate_of)s)",
-                              field=field, reason="duplicate_existing", duplicate_of=other.id)
+        if may_reveal(session, actor, incident_id):
+            raise ValidationError("%(field)s: already registered (claimant #%(duplicate_of)s)",
+                                  field=field, reason="duplicate_existing", duplicate_of=other.id)
+        raise ValidationError("%(field)s: duplicate of an existing claimant", field=field,
+                              reason="duplicate_existing")
 
 
 def active_count(session: Session, incident_id: int) -> int:
@@ -92,7 +106,7 @@ def add(session: Session, *, actor: Actor, incident_id: int, data: dict[str, Any
     inc = service.load_for(session, actor, incident_id, Action.CLAIMANT_EDIT)
     service.ensure_open(inc)
     c = parse_claimant(data)
-    _refuse_duplicate(session, inc.id, c)
+    _refuse_duplicate(session, actor, inc.id, c)
     row = Claimant(incident_id=inc.id, name=c.name, unit=c.unit, unit_key=c.unit_key, segment=c.segment,
                    status=ClaimantStatus.ACTIVE.value, joined_at=clock.now(), version=1, **sealed(c))
     session.add(row)
@@ -138,7 +152,7 @@ def update(session: Session, *, actor: Actor, incident_id: int, claimant_id: int
     if not diff:
         return row
     if row.status in LIVE:
-        _refuse_duplicate(session, inc.id, merged, exclude=row.id)
+        _refuse_duplicate(session, actor, inc.id, merged, exclude=row.id)
     row.name, row.unit, row.unit_key, row.segment = merged.name, merged.unit, unit_key(merged.unit), \
         merged.segment
     for key, value in sealed(merged).items():

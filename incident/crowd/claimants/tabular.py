@@ -3,57 +3,52 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from incident.crowd.claimants import limits
+from incident.crowd.claimants import limits, mapping
 from incident.errors import ValidationError
 
 MAX_ROWS = limits.MAX_ROWS
-# Accepted header spellings per field, compared after folding case, width and spaces.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "名字", "业主姓名", "客户姓名", "name", "full_name"),
-    "unit": ("房号", "单元", "地址", "订单号", "门牌号", "房间号", "unit", "address", "order",
-             "order_number", "order_no"),
-    "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "电话号码", "phone", "mobile", "tel"),
-    "id_number": ("身份证", "身份证号", "身份证号码", "证件号", "id_number", "id_no", "id"),
-    "segment": ("分组", "楼栋", "楼号", "批次", "segment", "group", "building", "batch"),
-}
-REQUIRED = ("name", "unit", "phone")
 
 
-def _fold(s: str) -> str:
-    folded = unicodedata.normalize("NFKC", s or "").replace("\ufeff", "").casefold()
-    return "".join(ch for ch in folded if ch.isalnum())  # "Order number" = "order_number" = "ORDER-NUMBER"
+@dataclass
+class Sheet:
+    """The file as read: header texts (unique, never empty) and each row's raw cells."""
 
-
-_LOOKUP = {_fold(alias): key for key, aliases in HEADERS.items() for alias in aliases}
+    header: list[str]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (sheet row number, cells)
+    blank_rows: list[int] = field(default_factory=list)              # blank lines inside the data
 
 
 @dataclass
 class Table:
-    columns: dict[str, int]                    # field -> column index
-    ignored: list[str] = field(default_factory=list)
+    columns: dict[str, list[str]]              # field -> column headers (the mapping used)
+    ignored: list[str] = field(default_factory=list)   # columns kept as attributes
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (sheet row number, values)
 
 
-def map_header(header: list[Any]) -> tuple[dict[str, int], list[str]]:
-    """Field -> column index; unknown columns are returned for the report, missing ones refused."""
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    for i, cell in enumerate(header):
-        name = "" if cell is None else str(cell)
-        key = _LOOKUP.get(_fold(name))
-        if key and key not in columns:
-            columns[key] = i
-        elif name.strip():
-            ignored.append(name.strip())
-    missing = [k for k in REQUIRED if k not in columns]
-    if missing:
-        raise ValidationError("missing column(s): %(columns)s", field="file", columns=", ".join(missing),
-                              reason="missing_columns", missing=missing)
-    return columns, ignored
+def _letters(i: int) -> str:
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def header_names(raw: list[Any]) -> list[str]:
+    """Header cells as unique texts: an empty header becomes its column letter, a repeated one gets (2)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(raw):
+        name = " ".join(mapping.cell_text(cell).replace("\ufeff", "").split())[:80] or f"({_letters(i)})"
+        base, n = name, 2
+        while name in seen:
+            name, n = f"{base} ({n})", n + 1
+        seen.add(name)
+        out.append(name)
+    return out
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Any]]:
@@ -96,7 +91,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         wb.close()
 
 
-def read_table(filename: str, data: bytes) -> Table:
+def read_sheet(filename: str, data: bytes) -> Sheet:
     """Parse an upload by its extension (or XLSX magic bytes); rows keep their sheet row number."""
     if not data:
         raise ValidationError("the file is empty", field="file", reason="empty")
@@ -106,24 +101,37 @@ def read_table(filename: str, data: bytes) -> Table:
                               reason="format")
     limits.check_upload(filename, data, is_xlsx=is_xlsx)  # bounded CPU and memory before any parser runs
     rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
-    header: list[Any] | None = None
-    table: Table | None = None
+    sheet: Sheet | None = None
+    pending: list[int] = []
     for number, raw in enumerate(rows, start=1):
-        if header is None:
-            if not any(c not in (None, "") for c in raw):
-                continue  # leading blank lines
-            header = raw
-            columns, ignored = map_header(header)
-            table = Table(columns=columns, ignored=ignored)
+        try:  # a CSV row is all text: one join tells a blank line
+            blank = not "".join(raw).strip()
+        except TypeError:  # a sheet row holds numbers, times, None
+            blank = not any(c is not None and (not isinstance(c, str) or c.strip()) for c in raw)
+        if sheet is None:
+            if not blank:
+                sheet = Sheet(header=header_names(raw))
+            continue  # leading blank lines
+        if blank:
+            pending.append(number)  # listed as skipped only when data rows follow
             continue
-        assert table is not None
-        if not any(c not in (None, "") and str(c).strip() for c in raw):
-            continue  # blank line inside the sheet: not a row
-        values = {k: (raw[i] if i < len(raw) else None) for k, i in table.columns.items()}
-        table.rows.append((number, values))
-        if len(table.rows) > MAX_ROWS:
+        sheet.blank_rows.extend(pending)
+        pending = []
+        sheet.rows.append((number, raw))
+        if len(sheet.rows) > MAX_ROWS:
             raise ValidationError("more than %(max)s rows; split the file", field="file", max=MAX_ROWS,
                                   reason="too_many_rows")
-    if table is None:
+    if sheet is None:
         raise ValidationError("the file has no header row", field="file", reason="empty")
+    return sheet
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    """The file with Concord's proposed mapping applied (the one-step import and older callers)."""
+    sheet = read_sheet(filename, data)
+    cols = mapping.check(mapping.propose(sheet.header, [r for _n, r in sheet.rows[:20]]), sheet.header)
+    table = Table(columns=cols, ignored=mapping.attribute_columns(cols, sheet.header))
+    plan = mapping.plan(cols, sheet.header)
+    for number, raw in sheet.rows:
+        table.rows.append((number, mapping.run(plan, raw)[0]))
     return table

@@ -73,3 +73,32 @@ def parse_version(value: Any) -> int:
 def yuan(amount: str | None) -> str:
     """'1234.50' -> '¥1,234.50' for messages."""
     return "" if amount is None else f"¥{Decimal(amount):,.2f}"
+
+
+# -- amounts from the import file (issue 11): e.g. a refund equal to each buyer's 订单金额
+_CURRENCY = str.maketrans("", "", "¥￥元, ，\u3000")
+
+
+def attribute_amounts(session: Any, claimant_ids: list[int], column: str) -> dict[int, str]:
+    """Each claimant's amount read from the import column *column* (kept as text in its attributes).
+
+    Every claimant in scope must have a valid amount there, else nothing is created and the message
+    counts and names (up to five) the claimants without one."""
+    from sqlalchemy import select
+
+    from incident.crowd.claimants.models import Claimant
+    out: dict[int, str] = {}
+    missing: list[str] = []
+    for cid, name, attrs in session.execute(select(Claimant.id, Claimant.name, Claimant.attributes)
+                                            .where(Claimant.id.in_(claimant_ids))):
+        text = str((attrs or {}).get(column, "")).translate(_CURRENCY)
+        try:
+            amount = parse_amount(text, "amount_from", required=True)
+        except ValidationError:
+            missing.append(name)
+            continue
+        out[cid] = amount  # type: ignore[assignment]
+    if missing:
+        raise ValidationError("%(count)s claimants have no amount in the column %(column)s (%(names)s)",
+                              field="amount_from", count=len(missing), column=column, names="、".join(missing[:5]))
+    return out

@@ -16,6 +16,7 @@ from incident.access.permissions import Action
 from incident.crowd.claimants.models import Claimant
 from incident.crowd.demands import ceilings
 from incident.crowd.demands.fields import (
+    attribute_amounts,
     parse_amount,
     parse_deadline,
     parse_text,
@@ -63,7 +64,8 @@ def create_template(session: Session, *, actor: Actor, incident_id: int, data: d
     dtype = parse_type(data.get("type"))
     remedy = parse_text(data.get("remedy"), "remedy", 2000)
     amount = parse_amount(data.get("amount"))
-    if not remedy and amount is None:
+    amount_from = parse_text(data.get("amount_from"), "amount_from", 80)  # an import column (issue 11)
+    if not remedy and amount is None and not amount_from:
         raise ValidationError("give a remedy, an amount or both", field="remedy")
     owner = parse_text(data.get("owner"), "owner", 120, required=True)
     deadline = parse_deadline(data.get("deadline"))
@@ -74,6 +76,7 @@ def create_template(session: Session, *, actor: Actor, incident_id: int, data: d
     claimant_ids = list(session.scalars(q.order_by(Claimant.id)))
     if not claimant_ids:
         raise ValidationError("no claimants in this scope", field="segment")
+    amounts = attribute_amounts(session, claimant_ids, amount_from) if amount_from else {}
     now = clock.now()
     t = DemandTemplate(incident_id=inc.id, type=dtype, remedy=remedy, amount=amount, owner=owner,
                        deadline=deadline, segment=segment, created_at=now, created_by_id=actor.user_id,
@@ -81,14 +84,14 @@ def create_template(session: Session, *, actor: Actor, incident_id: int, data: d
     session.add(t)
     session.flush()
     items = [DemandItem(incident_id=inc.id, template_id=t.id, claimant_id=cid, type=dtype, remedy=remedy,
-                        amount=amount, owner=owner, deadline=deadline, overrides=[], status=S.OPEN.value,
+                        amount=amounts.get(cid, amount), owner=owner, deadline=deadline, overrides=[], status=S.OPEN.value,
                         updated_at=now, version=1) for cid in claimant_ids]
     session.add_all(items)
     session.flush()
     session.add_all(DemandHistory(item_id=it.id, at=now, actor_id=actor.user_id, actor_name=actor.name,
                                   action="created", to_status=S.OPEN.value, detail={}) for it in items)
     timeline.record(session, inc, "demand.template_created", actor, {
-        "template": template_dict(t), "item_count": len(items), "claimant_ids": claimant_ids,
+        "template": template_dict(t), "item_count": len(items), "claimant_ids": claimant_ids, "amount_from": amount_from,
         "summary": f"{dtype} · {remedy[:80]} {yuan(amount)} · {owner}".strip()})
     return t
 

@@ -75,13 +75,13 @@ def test_xlsx_with_english_headers_numbers_and_existing_duplicates(session, api_
     ws.append(["乙", "5-1-101", 13900000002, None, "", ""])        # unit already registered
     ws.append(["丙", "DD20261111003", "13700000001", None, "", ""])  # phone already registered
     ws.append([None, None, None, None, None, None])                   # blank line: not a row
-    ws.append(["丁", "DD20261111004", 13900000004.0, "110105199001011234", "双11第1批", ""])
+    ws.append(["丁", "DD20261111004", 13900000004.0, "110105199001011232", "双11第1批", ""])
     buf = io.BytesIO()
     wb.save(buf)
     r = _upload(api, inc.id, buf.getvalue(), name="buyers.xlsx")
     assert r.status_code == 201, r.get_json()
     rep = r.get_json()
-    assert rep["rows"] == 4 and rep["stored"] == 2 and rep["ignored_columns"] == ["Remark"]
+    assert rep["rows"] == 4 and rep["stored"] == 2 and rep["attribute_columns"] == ["Remark"]
     assert [(e["row"], e["field"], e["reason"]) for e in rep["errors"]] == [
         (3, "unit", "duplicate_existing"), (4, "phone", "duplicate_existing")]
     names = sorted(c.name for c in _stored(session, inc.id))

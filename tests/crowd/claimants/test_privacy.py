@@ -11,7 +11,7 @@ from incident.crowd.households import households
 from incident.timeline.models import Event
 from tests.crowd.helpers import crowd_incident, seated
 
-PHONE, ID = "13812345678", "110105199001011234"
+PHONE, ID = "13812345678", "110105199001011232"
 
 
 def _every_text_value(engine):
