@@ -36,3 +36,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- board (issue 12): the strip, the section navigation and one fragment route per section
+    from realtime.http import board
+    app.register_blueprint(board.bp)
