@@ -118,3 +118,33 @@ def test_the_incident_queue_fits_a_phone_and_shows_overdue_counts(new_page, live
     page.fill("#queue-filters input[name=q]", "不存在的事件𠮷")
     page.locator("#queue-filters button[type=submit]").tap()
     page.wait_for_selector("#queue-empty")
+
+
+def test_a_refused_note_says_why_in_the_readers_language_next_to_the_box(new_page, live_server, live_sessions):
+    incident_id = _six_overdue(live_sessions)
+    page = new_page("leader", phone=True)
+    page.goto(f"{live_server.url}/incidents/{incident_id}")
+    page.wait_for_function("() => document.querySelector('#live-state.on')")
+    assert not page.locator("#note-error").is_visible()  # an empty error box takes no room
+    page.locator("#to-timeline").tap()
+    page.fill("#note-text", "   ")  # blank: the server refuses it
+    page.locator("#note-form button[type=submit]").tap()
+    page.wait_for_selector("#note-error:not([hidden])")
+    text = page.locator("#note-error").inner_text()
+    assert text and not any(w in text for w in ("text", "must", "None")), text  # message_local, in Chinese
+
+
+def test_on_a_desktop_the_navigation_is_a_side_column(new_page, live_server, live_sessions):
+    incident_id = _six_overdue(live_sessions)
+    page = new_page("leader")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/incidents/{incident_id}")
+    nav, body = page.locator("#board-nav").bounding_box(), page.locator(".board-body").bounding_box()
+    assert nav["x"] + nav["width"] <= body["x"] and nav["height"] > nav["width"]  # a column beside the sections
+    page.locator('#board-nav a[data-section="agreements"]').click()
+    page.wait_for_function("() => { const r = document.getElementById('agreements').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < innerHeight / 2; }")
+    assert page.locator("#board-nav").is_visible() and page.locator("#strip").is_visible()  # both stay on screen
+    assert not page.locator("#to-timeline").is_visible()  # the side column is one click away already
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "board-desktop.png"))
