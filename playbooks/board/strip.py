@@ -52,11 +52,10 @@ def crowd_state(session: Session, incident_id: int) -> dict[str, int]:
 def unread_for(session: Session, user_id: int | None, incident_id: int) -> dict[str, int]:
     if user_id is None:
         return {"here": 0, "all": 0}
-    rows = dict(session.execute(select(Notification.incident_id == incident_id, func.count(Notification.id))
+    rows = dict(session.execute(select(Notification.incident_id, func.count(Notification.id))
                                 .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                                .group_by(Notification.incident_id == incident_id)).all())
-    here = int(rows.get(True, 0))
-    return {"here": here, "all": here + int(rows.get(False, 0))}
+                                .group_by(Notification.incident_id)).all())
+    return {"here": int(rows.get(incident_id, 0)), "all": sum(int(n) for n in rows.values())}
 
 
 def strip(session: Session, inc: Incident, user_id: int | None, now: datetime) -> dict[str, Any]:

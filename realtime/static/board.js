@@ -201,12 +201,16 @@
       if (link && wrap && wrap.firstElementChild) fetchFragment(link.dataset.refresh, wrap.firstElementChild);
     });
   }
+  var passed = {};  // deadlines already seen past, so each one re-fetches the strip once
   function tick() {
-    var now = Date.now();
+    var now = Date.now(), crossed = false;
     document.querySelectorAll("#strip [data-countdown]").forEach(function (el) {
       var due = Date.parse(el.dataset.countdown);
-      if (!isNaN(due)) el.textContent = window.ConcordClock.countdown(due - now);
+      if (isNaN(due)) return;
+      el.textContent = window.ConcordClock.countdown(due - now);
+      if (due <= now && !passed[el.dataset.countdown]) { passed[el.dataset.countdown] = true; crossed = due > now - 2000; }
     });
+    if (crossed) refreshStrip();  // a deadline just passed: the overdue count changes without an event
   }
   setInterval(tick, 1000);
   tick();

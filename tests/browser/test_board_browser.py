@@ -148,3 +148,23 @@ def test_on_a_desktop_the_navigation_is_a_side_column(new_page, live_server, liv
     assert not page.locator("#to-timeline").is_visible()  # the side column is one click away already
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "board-desktop.png"))
+
+
+def test_the_strip_follows_the_incident_live(new_page, live_server, live_sessions):
+    incident_id = _six_overdue(live_sessions)
+    page = new_page("leader", phone=True)
+    page.goto(f"{live_server.url}/incidents/{incident_id}")
+    page.wait_for_function("() => document.querySelector('#live-state.on')")
+    shown = int(page.locator("#strip-overdue .strip-v").inner_text())
+    with live_sessions() as s:  # one more deadline falls behind (as the clock would make it)
+        begin_write(s)
+        now = clock.now()
+        it = s.scalars(select(ChecklistItem).where(
+            ChecklistItem.incident_id == incident_id, ChecklistItem.status == "pending",
+            ChecklistItem.due_at > now).order_by(ChecklistItem.due_at)).first()
+        it.due_at, it.fired_at = now - timedelta(minutes=1), now
+        s.commit()
+    page.locator("#to-timeline").tap()
+    page.fill("#note-text", "现场：业主代表到场 𠮷")  # any event re-renders the strip
+    page.locator("#note-form button[type=submit]").tap()
+    page.wait_for_function("n => +document.querySelector('#strip-overdue .strip-v').textContent === n", arg=shown + 1)
