@@ -145,6 +145,8 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreement_batches.cancel_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.resume_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.abandon_batch": Action.AGREEMENT_DRAFT,
+    # -- board (issue 12): the strip and each section of the board on their own
+    "board.fragment": Action.INCIDENT_VIEW,
 }
 
 
