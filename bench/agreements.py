@@ -65,7 +65,7 @@ def _world(tmp: Path, n_single: int, n_batch: int) -> dict[str, Any]:
                                data={"claimant_id": c.id, "items": ITEMS}, org_name=settings.org_name)
             service.submit(s, actor=leader.actor, agreement_id=ag.id, expected_version=1)
             service.approve(s, actor=legal.actor, agreement_id=ag.id, expected_version=1)
-            service.sign(s, actor=leader.actor, agreement_id=ag.id, signature=STROKES, expected_version=1)
+            service.sign(s, agreed=True, actor=leader.actor, agreement_id=ag.id, signature=STROKES, expected_version=1)
             s.commit()
             ids[seg].append(ag.id)
     return {"settings": settings, "factory": factory, "session": s, "legal": legal.actor, "inc": inc,

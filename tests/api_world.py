@@ -57,7 +57,7 @@ def build(session: Session, settings: Any) -> World:
     # Seal the approved demo agreement (sign it first), so the PDF, report and verify routes have a document.
     ag = session.scalars(select(Agreement).where(Agreement.incident_id == inc.id, Agreement.status == "approved")).first()
     if ag is not None:
-        ag = agreements.sign(session, actor=leader.actor, agreement_id=ag.id, expected_version=ag.version,
+        ag = agreements.sign(session, agreed=True, actor=leader.actor, agreement_id=ag.id, expected_version=ag.version,
                              signature=STROKES | {"name": ag.terms["signer"]["name"]})
         sealing.seal(session, actor=legal.actor, agreement_id=ag.id, sealer=sealing.sealer_for(settings),
                      public_url=settings.public_url, expected_version=ag.version,

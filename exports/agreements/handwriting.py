@@ -18,15 +18,23 @@ class Signature:
     width: float       # canvas size the points refer to (CSS pixels)
     height: float
     strokes: tuple[tuple[tuple[float, float], ...], ...]
+    # -- board (issue 12): the circumstances of the signing, printed in the signature block
+    device: str = ""    # the signing device's user agent
+    address: str = ""   # the client address the signature came from
+    witness: str = ""   # the staff member logged in on the device, who witnessed it
+    agreed: bool = False  # the signer ticked "I have read and agree" after reading every clause
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "at": self.at, "width": self.width, "height": self.height,
-                "strokes": [[list(p) for p in s] for s in self.strokes]}
+                "strokes": [[list(p) for p in s] for s in self.strokes],
+                "device": self.device, "address": self.address, "witness": self.witness, "agreed": self.agreed}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Signature":
         return cls(d["name"], d["at"], float(d["width"]), float(d["height"]),
-                   tuple(tuple((float(x), float(y)) for x, y in s) for s in d["strokes"]))
+                   tuple(tuple((float(x), float(y)) for x, y in s) for s in d["strokes"]),
+                   str(d.get("device") or ""), str(d.get("address") or ""), str(d.get("witness") or ""),
+                   bool(d.get("agreed")))
 
 
 def _num(v: Any, fld: str, lo: float, hi: float) -> float:
@@ -35,7 +43,8 @@ def _num(v: Any, fld: str, lo: float, hi: float) -> float:
     return round(float(v), 1)
 
 
-def parse_strokes(raw: Any, *, name: str, at: str) -> Signature:
+def parse_strokes(raw: Any, *, name: str, at: str, device: str = "", address: str = "", witness: str = "",
+                  agreed: bool = False) -> Signature:
     """Validate the canvas payload {width, height, strokes: [[{x, y} | [x, y], …], …]}."""
     if not isinstance(raw, dict):
         raise ValidationError("signature must be an object", field="signature")
@@ -60,4 +69,5 @@ def parse_strokes(raw: Any, *, name: str, at: str) -> Signature:
         raise ValidationError(f"at most {MAX_POINTS} points", field="signature.strokes")
     if total < 2:
         raise ValidationError("the signature is too short", field="signature.strokes")
-    return Signature(name=name, at=at, width=w, height=h, strokes=tuple(out))
+    return Signature(name=name, at=at, width=w, height=h, strokes=tuple(out), device=device[:300],
+                     address=address[:64], witness=witness[:120], agreed=agreed)

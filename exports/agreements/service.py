@@ -215,14 +215,21 @@ def return_for_changes(session: Session, *, actor: Actor, agreement_id: Any, com
 
 
 def sign(session: Session, *, actor: Actor, agreement_id: Any, signature: Any,
-         expected_version: Any) -> Agreement:
-    """Record the claimant's (or representative's) handwritten signature on the approved terms."""
+         expected_version: Any, agreed: Any = False, device: str = "", address: str = "") -> Agreement:
+    """Record the claimant's (or representative's) handwritten signature on the approved terms.
+
+    The signer must have read the whole agreement and ticked "I have read and agree" (agreed=True);
+    the device, the address and the staff member witnessing it (the actor) are kept with the strokes.
+    """
     ag, inc = _transition(session, actor, agreement_id, Action.AGREEMENT_SIGN, expected_version,
                           (S.APPROVED,))
     if ag.terms_hash != ag.approved_hash:
         raise Conflict("the terms differ from the approved ones", field="terms")
     name = from_dict(ag.terms).signer.name
-    sig = parse_strokes(signature, name=name, at=clock.now().isoformat())
+    sig = parse_strokes(signature, name=name, at=clock.now().isoformat(), device=str(device or ""),
+                        address=str(address or ""), witness=actor.name, agreed=True)
+    if agreed is not True:
+        raise ValidationError("the signer must read the whole agreement and agree to it first", field="agreed")
     ag.signature, ag.signed_hash = sig.to_dict(), ag.terms_hash
     ag.status = S.SIGNED.value
     _event(session, inc, ag, "agreement.signed", actor, **{"from": "approved", "to": ag.status},

@@ -19,6 +19,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from exports.agreements.clauses import clause_sections
 from exports.agreements.enums import IdDisplay, PaymentKind
 from exports.agreements.terms import Party, Terms
 from exports.pdf import document as layout
@@ -95,18 +96,8 @@ def story(inp: RenderInput, _: Translator) -> list[Any]:
     if t.facts:
         out += [head(_("Facts")), para(t.facts, st["body"])]
     out += [head(_("Agreed items")), _items_table(_, t, st)]
-    kinds = t.kinds()
-    if PaymentKind.COMPENSATION.value in kinds:
-        out += [head(_("Nature of the payment: compensation (补偿)")),
-                para(t.clauses.get("non_admission", ""), st["body"])]
-    if PaymentKind.INDEMNITY.value in kinds:
-        out += [head(_("Nature of the payment: indemnity (赔偿)")),
-                para(t.clauses.get("indemnity", ""), st["body"])]
-    for key, title in (("performance", _("Performance")), ("withdrawal", _("Withdrawal of the complaint")),
-                       ("confidentiality", _("Confidentiality")),
-                       ("dispute_resolution", _("Dispute resolution"))):
-        if t.clauses.get(key):
-            out += [head(title), para(t.clauses[key], st["body"])]
+    for title, text in clause_sections(t, _):  # the same clauses the signing page shows
+        out += [head(title), para(text, st["body"])]
     out += [Spacer(1, 6 * mm), KeepTogether([
         para(_("Signatures"), st["h"]),
         SignatureBox(inp.signature, t.signer.name, _, st),

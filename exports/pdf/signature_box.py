@@ -11,6 +11,8 @@ from exports.pdf import fonts
 from incident import clock
 
 BOX_W, BOX_H = 70 * mm, 28 * mm
+LINE = 4 * mm
+UA_CHARS = 120  # a user agent longer than this is cut (the full one stays in the stored payload)
 
 
 class SignatureBox(Flowable):
@@ -18,7 +20,23 @@ class SignatureBox(Flowable):
         super().__init__()
         self.sig = Signature.from_dict(signature) if signature else None
         self.name, self._t = name, _
-        self.width, self.height = BOX_W, BOX_H + 12 * mm
+        self.circumstances = self._circumstances()
+        self.width, self.height = BOX_W, BOX_H + 12 * mm + LINE * len(self.circumstances)
+
+    def _circumstances(self) -> list[str]:
+        """-- board (issue 12): who witnessed the signature, from which address and on which device."""
+        sig, _ = self.sig, self._t
+        if sig is None:
+            return []
+        out = []
+        if sig.witness:
+            out.append(_("Witnessed by %(name)s (staff)", name=sig.witness))
+        if sig.address:
+            out.append(_("Signed from address %(address)s", address=sig.address))
+        if sig.device:
+            ua = sig.device if len(sig.device) <= UA_CHARS else sig.device[:UA_CHARS - 1] + "…"
+            out.append(_("Signing device: %(device)s", device=ua))
+        return out
 
     def draw(self) -> None:
         c = self.canv
@@ -46,6 +64,8 @@ class SignatureBox(Flowable):
             at = f"{clock.show(self.sig.at, 'seconds')} ({clock.zone_label(self._t)})"
             c.setFillGray(0.1)
             fonts.draw(c, 0, top - BOX_H - 4.5 * mm, self._t("Signed by %(name)s at %(at)s", name=self.sig.name, at=at), 9)
+            for n, line in enumerate(self.circumstances, 1):
+                fonts.draw(c, 0, top - BOX_H - 4.5 * mm - n * LINE, line, 7)
         else:
             fonts.draw(c, 0, top - BOX_H - 4.5 * mm, self._t("Name: %(name)s", name=self.name), 9)
         c.restoreState()

@@ -142,8 +142,15 @@ def return_(agreement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/agreements/<int:agreement_id>/sign")
 def sign(agreement_id: int):  # type: ignore[no-untyped-def]
-    """Record the claimant side's handwritten signature (canvas strokes)."""
-    return _step(agreement_id, service.sign, signature=True)
+    """Record the claimant side's handwritten signature (canvas strokes), after "I have read and agree"."""
+    # -- board (issue 12): the device and the address are recorded with the signature
+    from realtime.security.recorder import client_address
+    data = json_body()
+    ag = service.sign(db(), actor=actor(), agreement_id=agreement_id, expected_version=version_of(data),
+                      signature=data.get("signature"), agreed=data.get("agreed"),
+                      device=request.user_agent.string or "", address=client_address())
+    db().commit()
+    return jsonify(full(ag))
 
 
 @bp.post("/agreements/<int:agreement_id>/void")
@@ -320,8 +327,9 @@ register("agreements.seal_one", body={"type": "object", "required": ["version"],
     "code": STR | {"description": "current TOTP code (users with two-factor)"}}}, responses={200: AGREEMENT})
 register("agreements.return_", body={"type": "object", "required": ["version", "comments"], "properties": {
     "version": VERSION, "comments": STR}}, responses={200: AGREEMENT})
-register("agreements.sign", body={"type": "object", "required": ["version", "signature"], "properties": {
-    "version": VERSION, "signature": {"type": "object", "required": ["width", "height", "strokes"]}}},
+register("agreements.sign", body={"type": "object", "required": ["version", "signature", "agreed"], "properties": {
+    "version": VERSION, "signature": {"type": "object", "required": ["width", "height", "strokes"]},
+    "agreed": {"type": "boolean", "description": "the signer read every clause and ticked 'I have read and agree'"}}},
     responses={200: AGREEMENT})
 register("agreements.void", body={"type": "object", "required": ["reason"], "properties": {
     "reason": STR, "version": VERSION}}, responses={200: AGREEMENT})

@@ -46,3 +46,6 @@ def register_blueprints(app: Flask) -> None:
     # -- claimant import with a column mapping (issue 11)
     from realtime.api import claimant_import
     app.register_blueprint(claimant_import.bp)
+    # -- board (issue 12): the strip, the section navigation and one fragment route per section
+    from realtime.http import board
+    app.register_blueprint(board.bp)

@@ -159,6 +159,8 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "claimant_import.confirm": Action.CLAIMANT_EDIT,
     "claimant_import.report_xlsx": Action.CLAIMANT_EDIT,
     "claimant_import.saved_mapping": Action.CLAIMANT_EDIT,
+    # -- board (issue 12): the strip and each section of the board on their own
+    "board.fragment": Action.INCIDENT_VIEW,
 }
 
 

@@ -20,8 +20,12 @@ def detail(agreement_id: int):  # type: ignore[no-untyped-def]
     ag, _inc = service.load_for(db(), a, agreement_id, Action.INCIDENT_VIEW)
     seats = seats_of(db(), ag.incident_id, a.user_id)
     can = can_map(a, seats)
+    # -- board (issue 12): the whole agreement, every clause, shown before the pad
+    from exports.agreements.clauses import whole_text
+    from exports.agreements.terms import from_dict
     return render_template("agreements/detail.html", ag=ag, terms=ag.terms, can=can,
-                           review=service.review(db(), actor=a, agreement_id=ag.id))
+                           review=service.review(db(), actor=a, agreement_id=ag.id),
+                           whole=whole_text(from_dict(ag.terms), ag.ref))
 
 
 @pages.route("/agreement-templates", methods=["GET", "POST"])

@@ -117,7 +117,13 @@ def set_language(code: str):  # type: ignore[no-untyped-def]
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
     incidents = service.visible_incidents(db(), actor())
-    return render_template("incidents.html", incidents=incidents)
+    # -- board (issue 12): the list as a queue, soonest breach first, with filters and search
+    from incident import clock
+    from playbooks.board import queue
+    filters = queue.Filters.parse(request.args)
+    rows = queue.queue(db(), incidents, actor().user_id, clock.now(), filters)
+    return render_template("incidents.html", incidents=incidents, queue=rows, filters=filters,
+                           grades=queue.GRADES, statuses=queue.STATUSES)
 
 
 def _form_intake() -> dict[str, Any]:
@@ -159,9 +165,12 @@ def incident(incident_id: int):  # type: ignore[no-untyped-def]
     seats = seats_of(db(), inc.id, a.user_id)
     can = can_map(a, seats)
     rendered = [(sec, sec.provider(db(), a, inc, can)) for sec in sections()]
+    # -- board (issue 12): the strip and the navigation over the sections
+    from realtime.http import board
     return render_template("incident.html", inc=inc, events=events, seats=active_seats(db(), inc.id),
                            readback_zh=readback_text(inc, "zh_CN"), readback_en=readback_text(inc, "en"),
-                           can=can, sections=rendered)
+                           can=can, sections=rendered, strip=board.strip_for(db(), a, inc),
+                           nav=board.nav_items(rendered))
 
 
 def _incident_action(incident_id: int, fn: Any) -> Any:

@@ -158,8 +158,76 @@
       var input = document.getElementById("note-text");
       api("POST", "/api/v1/incidents/" + incidentId + "/notes", { text: input.value })
         .then(function () { input.value = ""; })
-        .catch(function (err) { alert(err.message || "error"); });
+        .catch(function (err) { showError(err); });
     });
+  }
+
+  // A refused note says why in the reader's language (message_local), next to the box, not in an alert.
+  function showError(err) {
+    var box = document.getElementById("note-error");
+    var text = (err && (err.message_local || err.message)) || String(err);
+    if (box) { box.textContent = text; box.hidden = false; } else { alert(text); }
+  }
+
+  // -- board (issue 12): the strip re-renders after every event and notification; countdowns tick;
+  // sections without a script of their own (overview, intake) re-fetch their fragment.
+  var stripTimer = null;
+  function refreshStrip() {
+    if (stripTimer) return;
+    stripTimer = setTimeout(function () {
+      stripTimer = null;
+      var strip = document.getElementById("strip");
+      if (!strip) return;
+      fetchFragment(strip.dataset.refresh, strip);
+    }, 300);
+  }
+  function fetchFragment(url, el) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { if (!r.ok) throw r.status; return r.text(); })
+      .then(function (html) {
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html.trim();
+        var fresh = tpl.content.firstElementChild;
+        while (fresh && fresh.tagName === "LINK") fresh = fresh.nextElementSibling;
+        if (fresh && fresh.id === el.id) { el.replaceWith(fresh); tick(); window.ConcordClock.paint(fresh); }
+      }).catch(function () { /* the next event tries again */ });
+  }
+  var OWN = { overview: ["grade.", "intake.", "incident.", "triage."], intake: ["intake.", "readback.", "incident."] };
+  function refreshSections(ev) {
+    Object.keys(OWN).forEach(function (name) {
+      if (!OWN[name].some(function (p) { return ev.type.indexOf(p) === 0; })) return;
+      var link = document.querySelector('#board-nav [data-section="' + name + '"]');
+      var wrap = document.querySelector('.board-section[data-section="' + name + '"]');
+      if (link && wrap && wrap.firstElementChild) fetchFragment(link.dataset.refresh, wrap.firstElementChild);
+    });
+  }
+  var passed = {};  // deadlines already seen past, so each one re-fetches the strip once
+  function tick() {
+    var now = Date.now(), crossed = false;
+    document.querySelectorAll("#strip [data-countdown]").forEach(function (el) {
+      var due = Date.parse(el.dataset.countdown);
+      if (isNaN(due)) return;
+      el.textContent = window.ConcordClock.countdown(due - now);
+      if (due <= now && !passed[el.dataset.countdown]) { passed[el.dataset.countdown] = true; crossed = due > now - 2000; }
+    });
+    if (crossed) refreshStrip();  // a deadline just passed: the overdue count changes without an event
+  }
+  setInterval(tick, 1000);
+  tick();
+  handlers.push(function (ev) { refreshStrip(); refreshSections(ev); });
+  socket.on("notification", refreshStrip);
+  // The section in view is marked in the navigation.
+  var nav = document.getElementById("board-nav");
+  if (nav && window.IntersectionObserver) {
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        var name = e.target.dataset.section;
+        // only marked: moving the links under a finger that is about to tap would be worse
+        nav.querySelectorAll("a").forEach(function (a) { a.classList.toggle("current", a.dataset.section === name); });
+      });
+    }, { rootMargin: "-40% 0px -55% 0px" });
+    document.querySelectorAll(".board-section").forEach(function (el) { seen.observe(el); });
   }
 
   window.Concord = {
@@ -168,6 +236,7 @@
     onPresence: function (fn) { presenceHandlers.push(fn); if (lastPresence) fn(lastPresence); },
     presence: function () { return lastPresence || []; },
     sync: catchUp,
+    refreshStrip: refreshStrip,
     lastSeq: function () { return lastSeq; }
   };
 })();

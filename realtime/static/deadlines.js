@@ -62,19 +62,19 @@
           headers: { "X-CSRF-Token": csrf, "Accept": "application/json" }
         }).then(function (r) {
           return r.json().then(function (j) { if (!r.ok) throw j; return j; });
-        }).then(refresh).catch(function (err) { alert(err.message || "error"); });
+        }).then(refresh).catch(function (err) { alert((err && (err.message_local || err.message)) || "error"); });
       });
     });
     var add = document.getElementById("add-playbook");
     if (add) add.addEventListener("submit", function (e) {
       e.preventDefault();
       C.api("POST", "/api/v1/incidents/" + id + "/playbooks", { playbook: add.playbook.value })
-        .then(refresh).catch(function (err) { alert(err.message || "error"); });
+        .then(refresh).catch(function (err) { alert((err && (err.message_local || err.message)) || "error"); });
     });
     sec.querySelectorAll(".drop-playbook").forEach(function (b) {
       b.addEventListener("click", function () {
         C.api("DELETE", "/api/v1/incidents/" + id + "/playbooks/" + encodeURIComponent(b.dataset.key))
-          .then(refresh).catch(function (err) { alert(err.message || "error"); });
+          .then(refresh).catch(function (err) { alert((err && (err.message_local || err.message)) || "error"); });
       });
     });
     paint();

@@ -30,8 +30,8 @@
 
   function showError(form, err) {
     var el = form.querySelector(".b2-error");
-    var msg = (err && err.message) || String(err);
-    if (err && err.field) msg += " (" + err.field + ")";
+    // the message in the reader's language names the field in that language too (never the raw key)
+    var msg = (err && (err.message_local || err.message)) || String(err);
     if (el) el.textContent = msg; else alert(msg);
   }
 
@@ -75,7 +75,7 @@
       var text = r.exit_code === 0 ? btn.dataset.ok : r.exit_code === 2 ? btn.dataset.changed : btn.dataset.bad;
       out.textContent = text + (r.problems.length ? " — " + r.problems.join("; ") : "");
       out.className = "b2-verify-result " + (r.exit_code === 0 ? "ok" : "error");
-    }).catch(function (err) { out.textContent = err.message || String(err); });
+    }).catch(function (err) { out.textContent = (err && (err.message_local || err.message)) || String(err); });
   });
 
   document.addEventListener("change", function (e) {
@@ -86,6 +86,6 @@
     fetch(input.dataset.path, { method: "POST", body: fd, credentials: "same-origin",
                                 headers: { "X-CSRF-Token": csrf, "Accept": "application/json" } })
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw j; return j; }); })
-      .catch(function (err) { alert((err && err.message) || String(err)); });
+      .catch(function (err) { alert((err && (err.message_local || err.message)) || String(err)); });
   });
 })();

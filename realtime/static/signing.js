@@ -36,26 +36,77 @@
     });
   });
 
+  // -- board (issue 12): the whole agreement is read to its end and agreed to before the pad signs.
   var canvas = document.getElementById("sign-pad");
   if (!canvas || !window.SignaturePad) return;
+  var box = document.getElementById("sign-box");
+  var agree = document.getElementById("sign-agree"), submit = document.getElementById("sign-submit");
+  var reader = document.getElementById("ag-read"), end = document.getElementById("ag-read-end");
+  function readToEnd() {
+    agree.disabled = false;
+    var hint = document.getElementById("ag-read-hint");
+    if (hint) hint.hidden = true;
+  }
+  if (window.IntersectionObserver && reader && end) {
+    new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) readToEnd();
+    }, { root: reader, threshold: 0.5 }).observe(end);
+  } else {
+    readToEnd();
+  }
+  agree.addEventListener("change", function () { submit.disabled = !agree.checked; });
+
+  // Strokes are kept as vectors in the pad's first size (`ref`), and redrawn scaled after every resize
+  // or rotation, so a signature survives the address bar hiding and the phone turning; undo drops the
+  // last stroke. What is submitted is always the same vectors, whatever the pad's size at the time.
   var pad = new window.SignaturePad(canvas, { minWidth: 0.8, maxWidth: 2.6, penColor: "#0d1a5a" });
-  function resize() {  // keep strokes crisp on high-density screens; clears the pad
+  var ref = null, strokes = [];
+  function scale() {
+    if (!ref) return 1;
+    return Math.min(canvas.offsetWidth / ref.w, canvas.offsetHeight / ref.h) || 1;
+  }
+  function round(v) { return Math.round(v * 10) / 10; }
+  function redraw() {
+    var s = scale();
+    if (!strokes.length) { pad.clear(); return; }
+    pad.fromData(strokes.map(function (g) {
+      return { penColor: g.penColor, dotSize: g.dotSize, minWidth: g.minWidth, maxWidth: g.maxWidth,
+               velocityFilterWeight: g.velocityFilterWeight, compositeOperation: g.compositeOperation,
+               points: g.points.map(function (p) { return { x: p.x * s, y: p.y * s, time: p.time, pressure: p.pressure }; }) };
+    }), { clear: true });
+  }
+  function resize() {  // crisp on high-density screens; the strokes are drawn again at the new size
     var ratio = Math.max(window.devicePixelRatio || 1, 1);
+    if (canvas.width === canvas.offsetWidth * ratio && canvas.height === canvas.offsetHeight * ratio) return;
     canvas.width = canvas.offsetWidth * ratio;
     canvas.height = canvas.offsetHeight * ratio;
     canvas.getContext("2d").scale(ratio, ratio);
-    pad.clear();
+    redraw();
   }
+  pad.addEventListener("endStroke", function () {
+    if (!ref) ref = { w: canvas.offsetWidth, h: canvas.offsetHeight };
+    var data = pad.toData(), g = data[data.length - 1], s = scale();
+    if (!g) return;
+    var copy = {};
+    Object.keys(g).forEach(function (k) { copy[k] = g[k]; });
+    copy.points = g.points.map(function (p) { return { x: round(p.x / s), y: round(p.y / s), time: p.time, pressure: p.pressure }; });
+    strokes.push(copy);
+  });
   window.addEventListener("resize", resize);
+  window.addEventListener("orientationchange", resize);
+  if (window.ResizeObserver) new ResizeObserver(resize).observe(canvas);
   resize();
-  document.getElementById("sign-clear").addEventListener("click", function () { pad.clear(); });
-  document.getElementById("sign-submit").addEventListener("click", function () {
-    if (pad.isEmpty()) { fail(document.getElementById("sign-box").dataset.empty || "empty"); return; }
-    var strokes = pad.toData().map(function (group) {
-      return group.points.map(function (p) { return [Math.round(p.x * 10) / 10, Math.round(p.y * 10) / 10]; });
-    });
-    api("POST", "/api/v1/agreements/" + id + "/sign", { version: version,
-      signature: { width: canvas.offsetWidth, height: canvas.offsetHeight, strokes: strokes } })
+  document.getElementById("sign-undo").addEventListener("click", function () { strokes.pop(); redraw(); });
+  document.getElementById("sign-clear").addEventListener("click", function () { strokes = []; ref = null; redraw(); });
+  function payload() {
+    return { width: ref ? ref.w : canvas.offsetWidth, height: ref ? ref.h : canvas.offsetHeight,
+             strokes: strokes.map(function (g) { return g.points.map(function (p) { return [p.x, p.y]; }); }) };
+  }
+  window.ConcordSignature = { payload: payload, isEmpty: function () { return pad.isEmpty(); } };
+  submit.addEventListener("click", function () {
+    if (!agree.checked) { fail(box.dataset.unread || "agree"); return; }
+    if (!strokes.length) { fail(box.dataset.empty || "empty"); return; }
+    api("POST", "/api/v1/agreements/" + id + "/sign", { version: version, agreed: true, signature: payload() })
       .then(reload).catch(fail);
   });
 })();

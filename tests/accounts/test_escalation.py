@@ -96,7 +96,7 @@ def test_legal_staff_seated_by_the_leader_four_eyes_and_reauthenticated_seal(app
     assert lead.post(base + f"/taskgroup/seats/{assignment}/replace", {"user_id": approver.id}).status_code == 200
     law2 = api_as(approver)
     assert law2.post(f"/api/v1/agreements/{ag['id']}/approve", {"version": 1}).status_code == 200
-    assert lead.post(f"/api/v1/agreements/{ag['id']}/sign", {"version": 1, "signature": STROKES}).status_code == 200
+    assert lead.post(f"/api/v1/agreements/{ag['id']}/sign", {"version": 1, "signature": STROKES, "agreed": True}).status_code == 200
 
     r = law2.post(f"/api/v1/agreements/{ag['id']}/seal", {"version": 1})
     assert r.status_code == 403 and r.get_json()["error"] == "reauth_required" and r.get_json()["field"] == "password"

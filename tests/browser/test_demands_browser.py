@@ -35,4 +35,4 @@ def test_demand_item_reaches_the_other_browser_and_the_ceiling_refuses(new_page,
     error = offer.locator(".b2-error")
     error.wait_for()
     leader.wait_for_function("el => el.textContent.includes('¥120.00')", arg=error.element_handle())
-    assert "amount" in error.inner_text()
+    assert "超出" in error.inner_text() and "amount" not in error.inner_text()  # localized, no raw key

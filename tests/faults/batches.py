@@ -72,7 +72,7 @@ def _approve_and_sign(factory: Any, w: dict[str, Any], inc_id: int) -> int:
             for i in ids[k:k + 20]:
                 ag = service.approve(s, actor=w["actors"]["legal"], agreement_id=i,
                                      expected_version=service.get(s, i).version)
-                service.sign(s, actor=w["actors"]["cs"], agreement_id=i, signature=STROKES,
+                service.sign(s, agreed=True, actor=w["actors"]["cs"], agreement_id=i, signature=STROKES,
                              expected_version=ag.version)
     return len(ids)
 

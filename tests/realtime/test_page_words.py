@@ -15,7 +15,10 @@ from incident.settings import load_settings
 
 PAGES = ["/", "/incidents/new", "/incidents/1", "/inbox", "/verify", "/agreements/1", "/agreements/2",
          "/agreements/3", "/agreement-templates", "/admin/lexicon", "/incidents/1/taskgroup/section",
-         "/incidents/1/sections/demands", "/incidents/1/sections/samples", "/incidents/1/sections/deadlines"]
+         "/incidents/1/sections/demands", "/incidents/1/sections/samples", "/incidents/1/sections/deadlines",
+         # -- board (issue 12): the strip, the sections' own routes, the queue with its filters
+         "/incidents/1/board/strip", "/incidents/1/board/overview", "/incidents/1/board/intake",
+         "/incidents/1/board/timeline", "/incidents/1/board/agreements", "/?mine=1&grade=A&status=open&q=%F0%A0%AE%B7"]
 USERS = [("leader", "concord-demo"), ("legal", "concord-demo"), ("admin", "admin-pass-1")]
 RAW_KEY = re.compile(r"\b[a-z]+(?:[._][a-z]+)+\b")
 # English that belongs on a Chinese page: the language switch, file formats, a statistician's name.

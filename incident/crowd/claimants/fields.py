@@ -44,7 +44,7 @@ def text(data: dict[str, Any], key: str, required: bool) -> str:
     if type(raw) is str and raw and unicodedata.is_normalized("NFC", raw):  # the common case, quickly
         value = " ".join(raw.split())
         if value and len(value) <= LIMITS[key]:
-            return value
+            return printable.check(value, key)  # printed in agreements (one regex search when plain)
     if raw is None:
         raw = ""
     if key != "name" and isinstance(raw, (int, float)) and not isinstance(raw, bool):

@@ -46,10 +46,16 @@ def check_offer(session: Session, incident_id: int, demand_type: str, amount: st
         return
     c = binding(ceilings(session, incident_id) if caps is None else caps, demand_type)
     if c is not None and Decimal(amount) > Decimal(c.amount):
-        scope = "every demand type" if c.demand_type == ANY_TYPE else c.demand_type
-        raise ValidationError(
-            f"offer of {yuan(amount)} exceeds the compliance ceiling of {yuan(c.amount)} "
-            f"for {scope} set by legal", field="amount", ceiling=c.amount, ceiling_type=c.demand_type)
+        # -- board (issue 12): a template with its values, so the reader gets it in their language
+        from incident.labels import LABELS
+        scope = "every demand type" if c.demand_type == ANY_TYPE else \
+            LABELS["demand_type"].get(c.demand_type, c.demand_type)
+        err = ValidationError(
+            "offer of %(offer)s exceeds the compliance ceiling of %(limit)s for %(scope)s set by legal",
+            field="amount", offer=yuan(amount), limit=yuan(c.amount), scope=scope, ceiling=c.amount,
+            ceiling_type=c.demand_type)
+        err.translated = ("scope",)
+        raise err
 
 
 def set_ceiling(session: Session, *, actor: Actor, incident_id: int, demand_type: Any, amount: Any,

@@ -29,7 +29,18 @@ def test_review_sign_seal_download_verify_void(app, api_as, session, world, seal
     assert legal.post(f"/api/v1/agreements/{ag['id']}/approve", json={"version": 1}).status_code == 200
     r = cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": {"width": 300}})
     assert r.status_code == 400 and r.get_json()["field"].startswith("signature")
-    assert cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES}).status_code == 200
+    # -- board (issue 12): no signature without "I have read and agree"
+    r = cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES})
+    assert r.status_code == 400 and r.get_json()["field"] == "agreed"
+    r = cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES, "agreed": "yes"})
+    assert r.status_code == 400 and r.get_json()["field"] == "agreed"
+    r = cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES, "agreed": True},
+                headers={"User-Agent": "Mozilla/5.0 (iPhone; 𠮷 <script>)"})
+    assert r.status_code == 200
+    session.rollback()
+    stored = session.get(Agreement, ag["id"]).signature
+    assert stored["agreed"] is True and stored["device"] == "Mozilla/5.0 (iPhone; 𠮷 <script>)"
+    assert stored["witness"] and stored["address"]
     r = legal.post(f"/api/v1/agreements/{ag['id']}/seal", json={"version": 1, "password": PASSWORD})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["sealed"]["content_sha256"]
@@ -118,7 +129,7 @@ def test_sealing_without_a_certificate_is_a_409_naming_the_setting(app, api_as, 
                  json={"claimant_id": world["claimant"].id, "items": ITEMS}).get_json()
     cs.post(f"/api/v1/agreements/{ag['id']}/submit", json={"version": 1})
     legal.post(f"/api/v1/agreements/{ag['id']}/approve", json={"version": 1})
-    cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES})
+    cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES, "agreed": True})
     r = legal.post(f"/api/v1/agreements/{ag['id']}/seal", json={"version": 1})
     assert r.status_code == 409 and r.get_json()["field"] == "signing_p12"
     assert legal.get(f"/api/v1/agreements/{ag['id']}").get_json()["status"] == "signed"

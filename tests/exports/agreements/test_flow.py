@@ -39,7 +39,7 @@ def test_full_path_writes_one_event_per_transition(session, world, sealer):
     assert ag.status == "draft" and ag.ref.endswith("-A001")
     to_approved(session, world, ag)
     assert ag.approved_hash == ag.terms_hash
-    service.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
+    service.sign(session, agreed=True, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                  expected_version=ag.version)
     seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, proof=proof_of(session, world["legal"]),
               public_url="http://localhost")
@@ -57,7 +57,7 @@ def test_full_path_writes_one_event_per_transition(session, world, sealer):
 
 def test_change_after_approval_drops_approval_and_cannot_be_sealed(session, world, sealer):
     ag = to_approved(session, world, drafted(session, world))
-    service.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
+    service.sign(session, agreed=True, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                  expected_version=ag.version)
     session.commit()
     changed = [dict(ITEMS[0]), dict(ITEMS[1], amount="999")]
@@ -73,13 +73,13 @@ def test_change_after_approval_drops_approval_and_cannot_be_sealed(session, worl
         seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, proof=proof_of(session, world["legal"]), public_url="")
     session.rollback()
     with pytest.raises(Conflict):
-        service.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
+        service.sign(session, agreed=True, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                      expected_version=ag.version)
 
 
 def test_terms_tampered_in_the_database_cannot_be_sealed(session, world, sealer):
     ag = to_approved(session, world, drafted(session, world))
-    service.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
+    service.sign(session, agreed=True, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                  expected_version=ag.version)
     session.commit()
     terms = dict(ag.terms)

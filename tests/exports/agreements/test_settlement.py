@@ -21,7 +21,7 @@ def _signed(session, world, **data):  # type: ignore[no-untyped-def]
     ag = service.draft(session, actor=cs, incident_id=world["inc"].id, data={"items": ITEMS} | data, org_name=ORG)
     service.submit(session, actor=cs, agreement_id=ag.id, expected_version=ag.version)
     service.approve(session, actor=legal, agreement_id=ag.id, expected_version=ag.version)
-    service.sign(session, actor=cs, agreement_id=ag.id, signature=STROKES, expected_version=ag.version)
+    service.sign(session, agreed=True, actor=cs, agreement_id=ag.id, signature=STROKES, expected_version=ag.version)
     session.commit()
     return ag
 

@@ -28,7 +28,7 @@ from exports.agreements import service as agreements
 
 def sealed_pdf(session, world, sealer) -> bytes:  # type: ignore[no-untyped-def]
     ag = to_approved(session, world, drafted(session, world))
-    agreements.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
+    agreements.sign(session, agreed=True, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                     expected_version=ag.version)
     seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, public_url="http://localhost",
               proof=proof_of(session, world["legal"]))

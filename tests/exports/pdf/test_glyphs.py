@@ -123,7 +123,7 @@ def test_a_claimant_named_with_a_rare_character_gets_a_sealed_agreement_that_pri
     ag = r.get_json()
     assert cs.post(f"/api/v1/agreements/{ag['id']}/submit", json={"version": 1}).status_code == 200
     assert legal.post(f"/api/v1/agreements/{ag['id']}/approve", json={"version": 1}).status_code == 200
-    assert cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES}).status_code == 200
+    assert cs.post(f"/api/v1/agreements/{ag['id']}/sign", json={"version": 1, "signature": STROKES, "agreed": True}).status_code == 200
     r = legal.post(f"/api/v1/agreements/{ag['id']}/seal", json={"version": 1, "password": PASSWORD})
     assert r.status_code == 200, r.get_json()
     pdf = legal.get(f"/api/v1/agreements/{ag['id']}/pdf?download=1")

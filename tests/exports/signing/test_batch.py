@@ -29,7 +29,7 @@ def test_generate_then_seal_a_segment_then_cancel(session, session_factory, worl
     assert len(ags) == 5 and {a.status for a in ags} == {"in_review"}
     for a in ags[:4]:  # the fifth stays unsigned: not part of the seal batch
         service.approve(session, actor=legal, agreement_id=a.id, expected_version=a.version)
-        service.sign(session, actor=cs, agreement_id=a.id, signature=STROKES, expected_version=a.version)
+        service.sign(session, agreed=True, actor=cs, agreement_id=a.id, signature=STROKES, expected_version=a.version)
     b2 = batch.start(session, actor=legal, incident_id=inc.id, kind="seal", segment="5号楼",
                      proof=proof_of(session, world["legal"]))
     session.commit()

@@ -43,7 +43,7 @@ def _signed(session, world, n: int, segment: str = "7号楼") -> list[Agreement]
                            org_name=ORG)
         service.submit(session, actor=cs, agreement_id=ag.id, expected_version=ag.version)
         service.approve(session, actor=legal, agreement_id=ag.id, expected_version=ag.version)
-        service.sign(session, actor=cs, agreement_id=ag.id, signature=STROKES, expected_version=ag.version)
+        service.sign(session, agreed=True, actor=cs, agreement_id=ag.id, signature=STROKES, expected_version=ag.version)
         out.append(ag)
     session.commit()
     return out
