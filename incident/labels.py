@@ -9,7 +9,9 @@ LABELS: dict[str, dict[str, str]] = {
                          "other": "other"},
     "emotion": {"calm": "calm", "anxious": "anxious", "disappointed": "disappointed", "angry": "angry"},
     "circumstance": {"elderly": "elderly people", "pregnant": "pregnant women", "children": "children",
-                     "media": "media present"},
+                     "media": "media present",
+                     # -- intake (issue 12)
+                     "regulator": "regulator already involved", "media_story": "media story published"},
     "demand_type": {"refund": "refund", "repair": "repair", "replacement": "replacement",
                     "compensation": "compensation (补偿, goodwill)",
                     "indemnity": "indemnity (赔偿, liability)", "apology": "apology",
@@ -35,7 +37,10 @@ LABELS: dict[str, dict[str, str]] = {
                "consistency": "coordinated demands", "keywords": "risk keywords: %(terms)s",
                "vulnerable_on_site": "vulnerable people on site", "media_present": "media present",
                "angry": "angry complainants", "floor_d": "group or urgent: at least a team lead",
-               "escalation": "escalated: %(reason)s"},
+               "escalation": "escalated: %(reason)s",
+               # -- intake (issue 12)
+               "media_story": "media story published",
+               "regulator_and_media": "regulator involved and a media story published: grade A"},
     # Timeline event types; features add theirs here so every page and export names them alike.
     "event": {"incident.opened": "incident opened", "intake.updated": "intake updated",
               "intake.read_back_confirmed": "read-back confirmed by the complainant",
@@ -45,6 +50,7 @@ LABELS: dict[str, dict[str, str]] = {
               "taskgroup.seat_assigned": "seat assigned", "taskgroup.seat_replaced": "seat handed over",
               "taskgroup.seat_released": "seat released", "taskgroup.formed": "task group formed",
               "taskgroup.formation_missed": "task group not formed in time",
+              "taskgroup.formation_started": "formation clock started: the case became a group",  # issue 12
               "taskgroup.consent_recorded": "consent to recording given",
               "taskgroup.recording_added": "recording added",
               # -- realtime (issue 3)
@@ -74,6 +80,8 @@ LABELS: dict[str, dict[str, str]] = {
               "playbook.step_done": "checklist step done", "playbook.reminder_sent": "deadline reminder sent",
               "playbook.step_overdue": "checklist step overdue",
               "playbook.deadlines_set": "deadlines set from their anchor",
+              # -- intake follow-up (issue 12)
+              "playbook.proposed": "playbook proposed", "playbook.proposal_dismissed": "playbook proposal dismissed",
               # -- agreements (issue 6)
               "agreement.drafted": "agreement drafted", "agreement.terms_changed": "agreement terms changed",
               "agreement.submitted": "agreement sent to legal review",

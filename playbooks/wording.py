@@ -12,7 +12,9 @@ LABELS.setdefault("overdue_action", {}).update({
 
 @detail("playbook.attached")
 def _attached(say: Say, p: dict[str, Any]) -> str:
-    return say.join(say.title(p.get("title")), say("%(n)s steps", n=len(p.get("steps") or [])))
+    steps = p.get("steps")  # a count (engine.attach) or a list
+    n = steps if isinstance(steps, int) else len(steps or [])
+    return say.join(say.title(p.get("title")), say("%(n)s steps", n=n))
 
 
 @detail("playbook.dropped")
@@ -43,3 +45,17 @@ def _deadlines(say: Say, p: dict[str, Any]) -> str:
     due = sorted(i["due_at"] for i in items if i.get("due_at"))
     return say.join(say("%(n)s deadlines", n=len(items)),
                     due and say("first due %(at)s", at=say.time(due[0])))
+
+
+# -- intake follow-up (issue 12)
+@detail("playbook.proposed")
+def _proposed(say: Say, p: dict[str, Any]) -> str:
+    cause = p.get("cause")
+    return say.join(say.title(p.get("title")),
+                    cause and say("after: %(what)s", what=say.label("event", cause)),
+                    say("waiting for the leader"))
+
+
+@detail("playbook.proposal_dismissed")
+def _proposal_dismissed(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.title(p.get("title")), say("not proposed again"))
