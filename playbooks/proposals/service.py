@@ -87,6 +87,19 @@ def propose_new(session: Session, inc: Incident, actor: Actor, cause: str) -> li
     return out
 
 
+def would_propose(session: Session, inc: Incident, preview: dict[str, Any]) -> list[dict[str, Any]]:
+    """The playbooks an intake preview (incident.intake.preview) would propose, for the page."""
+    from types import SimpleNamespace
+    tri = preview["preview"]
+    shadow = SimpleNamespace(**(preview["intake"] | {"triage": tri, "scope": tri["scope"], "urgent": tri["urgent"]}))
+    f = facts(shadow)  # type: ignore[arg-type]
+    seen = set(session.scalars(select(IncidentPlaybook.key).where(IncidentPlaybook.incident_id == inc.id)))
+    seen |= set(session.scalars(select(PlaybookProposal.key).where(PlaybookProposal.incident_id == inc.id)))
+    return [{"playbook": k, "title": pb.title, "matched": _matched(pb, f)}
+            for k, pb in sorted(loader.registry().items())
+            if k not in seen and any(matches(c, f) for c in pb.default_when)]
+
+
 def _open_proposal(session: Session, inc: Incident, proposal_id: Any) -> PlaybookProposal:
     p = session.get(PlaybookProposal, proposal_id, with_for_update=True) if isinstance(proposal_id, int) \
         and not isinstance(proposal_id, bool) else None

@@ -36,3 +36,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- intake follow-up and notifications (issue 12)
+    from realtime.api import intake
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(intake.pages)

@@ -104,6 +104,11 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "playbooks.list_notifications": LOGGED_IN,  # one's own inbox
     "playbooks.read_notification": LOGGED_IN,
     "playbooks.read_all": LOGGED_IN,
+    # -- intake follow-up (issue 12)
+    "intake.preview_intake": Action.INTAKE_EDIT,
+    "intake.list_proposals": Action.INCIDENT_VIEW,
+    "intake.attach_proposal": Action.PLAYBOOK_MANAGE,
+    "intake.dismiss_proposal": Action.PLAYBOOK_MANAGE,
     # -- agreements (issue 6)
     "agreements.list_agreements": Action.INCIDENT_VIEW,
     "agreements.get_agreement": Action.INCIDENT_VIEW,
