@@ -8,6 +8,11 @@ from incident.timeline.render import Say, detail
 
 LABELS.setdefault("overdue_action", {}).update({
     "remind_seat": "seat reminded", "notify_leader": "leader notified", "escalate": "grade raised"})
+# -- notifications where the team is (issue 12)
+LABELS.setdefault("robot_platform", {}).update({"wecom": "WeChat Work group robot", "dingtalk": "DingTalk robot"})
+LABELS.setdefault("robot_kind", {}).update({
+    "reminder": "deadline reminders", "overdue": "overdue steps", "grade": "grade changes",
+    "formation": "formation misses"})
 
 
 @detail("playbook.attached")
@@ -59,3 +64,14 @@ def _proposed(say: Say, p: dict[str, Any]) -> str:
 @detail("playbook.proposal_dismissed")
 def _proposal_dismissed(say: Say, p: dict[str, Any]) -> str:
     return say.join(say.title(p.get("title")), say("not proposed again"))
+
+
+@detail("notify.channel_added")
+def _robot_added(say: Say, p: dict[str, Any]) -> str:
+    kinds = "、".join(say.label("robot_kind", k) for k in p.get("kinds") or [])
+    return say.join(say.label("robot_platform", p.get("platform")), say.text(p.get("name"), 40), kinds)
+
+
+@detail("notify.channel_removed")
+def _robot_removed(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.label("robot_platform", p.get("platform")), say.text(p.get("name"), 40))

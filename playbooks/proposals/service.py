@@ -23,7 +23,7 @@ from incident.taskgroup.queries import active_seats
 from playbooks import config, loader
 from playbooks.engine import _attach
 from playbooks.models import ChecklistItem, IncidentPlaybook, ItemKind, ItemStatus
-from playbooks.notify import inbox
+from playbooks.notify import channels, inbox
 from playbooks.notify import messages as M
 from playbooks.proposals.models import PlaybookProposal, ProposalStatus
 from playbooks.selection import facts, matches
@@ -33,6 +33,9 @@ def on_retriage(session: Session, inc: Incident, actor: Actor, before: dict[str,
     """What a changed triage means for the checklist: the formation clock, new proposals."""
     follow_formation_clock(session, inc)
     propose_new(session, inc, actor, str(before.get("cause") or ""))
+    if before.get("grade") and before["grade"] != inc.grade:  # the team's group robots hear of it
+        channels.enqueue(session, inc, "grade", M.GRADE_CHANGED, {"grade": inc.grade, "before": before["grade"]},
+                         "triage")
 
 
 def follow_formation_clock(session: Session, inc: Incident) -> bool:
