@@ -40,3 +40,6 @@ def register_blueprints(app: Flask) -> None:
     from realtime.api import intake
     app.register_blueprint(intake.bp)
     app.register_blueprint(intake.pages)
+    from realtime.api import robots
+    app.register_blueprint(robots.bp)
+    app.register_blueprint(robots.pages)

@@ -109,6 +109,13 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "intake.list_proposals": Action.INCIDENT_VIEW,
     "intake.attach_proposal": Action.PLAYBOOK_MANAGE,
     "intake.dismiss_proposal": Action.PLAYBOOK_MANAGE,
+    # -- notifications where the team is (issue 12)
+    "robots.org_channels": Action.NOTIFY_CONFIGURE,
+    "robots.add_org_channel": Action.NOTIFY_CONFIGURE,
+    "robots.remove_org_channel": Action.NOTIFY_CONFIGURE,
+    "robots.incident_channels": Action.INCIDENT_VIEW,
+    "robots.add_incident_channel": Action.NOTIFY_EDIT,
+    "robots.remove_incident_channel": Action.NOTIFY_EDIT,
     # -- agreements (issue 6)
     "agreements.list_agreements": Action.INCIDENT_VIEW,
     "agreements.get_agreement": Action.INCIDENT_VIEW,
