@@ -5,7 +5,7 @@
   var C = window.Concord;
   if (!C) return;
   var id = C.incidentId;
-  var timer = null, seq = 0;
+  var timer = null, seq = 0, refreshTimer = null;
 
   function section() { return document.getElementById("intake-edit"); }
 
@@ -134,7 +134,8 @@
     var sec = section();
     var ed = document.getElementById("intake-editor");
     if (sec && ev.type === "intake.updated" && ed && ed.open) return;  // do not wipe what is being typed
-    refresh();
+    clearTimeout(refreshTimer);  // one edit records several events: refresh once after them
+    refreshTimer = setTimeout(refresh, 150);
   });
   bind();
 })();
