@@ -32,6 +32,7 @@ def preview(session: Session, *, actor: Actor, incident_id: int, data: Mapping[s
         raise ValidationError("changes must be an object", field="body")
     inc = service.get(session, incident_id)
     require(session, actor, Action.INTAKE_EDIT, inc.id)
+    service.ensure_open(inc)
     note = clean_text(data.get("note"), "note", 5000)
     changes = parse_changes({k: v for k, v in data.items() if k != "note"}) if any(k not in SKIP for k in data) else {}
     if not changes and not note:

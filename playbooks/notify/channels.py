@@ -42,6 +42,9 @@ def _validate(platform: Any, url: Any, secret: Any, kinds: Any, name: Any) -> tu
     u = urlsplit(url.strip())
     if u.scheme not in ("https", "http") or not u.hostname:
         raise ValidationError("url must be the robot's webhook address", field="url")
+    hosts = config.current().robot_hosts
+    if u.hostname.lower() not in hosts:  # no robot aimed at an internal service
+        raise ValidationError("the robot's address must be on %(hosts)s", field="url", hosts=", ".join(hosts))
     if secret is not None and (not isinstance(secret, str) or len(secret) > 200):
         raise ValidationError("secret must be text of at most 200 characters", field="secret")
     if kinds is None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from incident import clock
 from incident.db import begin_write
 from incident.errors import Forbidden, NotFound, ValidationError
+from playbooks import config
 from playbooks.notify import channels, outbox, robots
 from playbooks.notify.models import Notification, NotifyChannel, OutboxMessage
 from playbooks.scheduler import jobs
@@ -99,6 +100,7 @@ def receiver(monkeypatch) -> Iterator[Receiver]:  # type: ignore[no-untyped-def]
 
 
 def _robots(session, crew, receiver, secret=DING_SECRET):  # type: ignore[no-untyped-def]
+    config.current().robot_hosts = ["127.0.0.1"]  # the loopback receiver stands in for both platforms
     admin = make_user(session, "admin")
     begin_write(session)
     org = channels.add(session, actor=admin.actor, incident_id=None, data={
@@ -183,8 +185,10 @@ def test_who_may_configure_robots_and_what_is_refused(session, crew, frozen):
         channels.add(session, actor=crew["leader"].actor, incident_id=None,
                      data={"platform": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"})
     for data, field in (({"platform": "slack", "url": "https://x"}, "platform"),
+                        ({"platform": "wecom", "url": "http://127.0.0.1:6379/cgi-bin/webhook/send?key=k"}, "url"),
                         ({"platform": "wecom", "url": "javascript:alert(1)"}, "url"),
-                        ({"platform": "wecom", "url": "https://x/y", "kinds": ["everything"]}, "kinds")):
+                        ({"platform": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+                          "kinds": ["everything"]}, "kinds")):
         with pytest.raises(ValidationError) as err:
             channels.add(session, actor=admin.actor, incident_id=None, data=data)
         assert err.value.field == field
