@@ -153,3 +153,24 @@ def test_regulator_involved_and_a_published_story_raise_the_incident_to_grade_a(
     assert inc.grade == "A"
     change = events(session, inc.id, "grade.changed")[-1].payload
     assert change["to"] == "A" and "regulator_and_media" in {r["code"] for r in change["reasons"]}
+
+
+def test_households_registered_one_by_one_start_the_clock_when_they_become_a_group(session, session_factory, frozen):
+    from incident.crowd.claimants import service as claimants
+    leader = make_user(session, "staff")
+    inc = _small_case(session, leader)
+    became_group_at = None
+    for i in range(20):
+        frozen.advance(minutes=3)
+        begin_write(session)
+        claimants.add(session, actor=leader.actor, incident_id=inc.id,
+                      data={"name": f"业主𠮷{i + 1}", "unit": f"3号楼-{i + 1:02d}", "phone": f"1380000{i:04d}"})
+        session.commit()
+        if became_group_at is None and fresh(session).get(Incident, inc.id).scope == "group":
+            became_group_at = T0 + timedelta(minutes=3 * (i + 1))
+    inc = fresh(session).get(Incident, inc.id)
+    assert inc.headcount == 20 and became_group_at is not None
+    started = events(session, inc.id, "taskgroup.formation_started")
+    assert len(started) == 1 and started[0].payload["cause"] == "claimant.added"
+    assert inc.formation_due_at == became_group_at + timedelta(minutes=30)
+    assert item(session, inc.id, "formation", playbook="_clock").due_at == inc.formation_due_at
