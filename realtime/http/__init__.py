@@ -36,10 +36,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- exports (issue 14): the case workbook and its tables
+    from realtime.api import exports as exports_api
+    app.register_blueprint(exports_api.bp)
     # -- intake follow-up and notifications (issue 12)
-    from realtime.api import intake
+    from realtime.api.followup import intake, robots
     app.register_blueprint(intake.bp)
     app.register_blueprint(intake.pages)
-    from realtime.api import robots
     app.register_blueprint(robots.bp)
     app.register_blueprint(robots.pages)
