@@ -26,4 +26,7 @@ from playbooks.notify import models as _notify  # noqa: F401,E402
 # -- security log (issue 10)
 from incident.security import models as _security  # noqa: F401,E402
 
+# -- intake follow-up and notification channels (issue 12)
+from playbooks.proposals import models as _proposals  # noqa: F401,E402
+
 metadata = Base.metadata

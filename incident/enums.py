@@ -37,6 +37,9 @@ class Circumstance(StrEnum):
     PREGNANT = "pregnant"
     CHILDREN = "children"
     MEDIA = "media"
+    # -- intake (issue 12): what has already happened outside, not only what is threatened
+    REGULATOR = "regulator"      # a regulator (工商 / 市场监管 / 12315 / 消协) is already involved
+    MEDIA_STORY = "media_story"  # a media story about it is already published
 
 
 class DemandType(StrEnum):

@@ -9,7 +9,9 @@ LABELS: dict[str, dict[str, str]] = {
                          "other": "other"},
     "emotion": {"calm": "calm", "anxious": "anxious", "disappointed": "disappointed", "angry": "angry"},
     "circumstance": {"elderly": "elderly people", "pregnant": "pregnant women", "children": "children",
-                     "media": "media present"},
+                     "media": "media present",
+                     # -- intake (issue 12)
+                     "regulator": "regulator already involved", "media_story": "media story published"},
     "demand_type": {"refund": "refund", "repair": "repair", "replacement": "replacement",
                     "compensation": "compensation (补偿, goodwill)",
                     "indemnity": "indemnity (赔偿, liability)", "apology": "apology",
@@ -35,7 +37,10 @@ LABELS: dict[str, dict[str, str]] = {
                "consistency": "coordinated demands", "keywords": "risk keywords: %(terms)s",
                "vulnerable_on_site": "vulnerable people on site", "media_present": "media present",
                "angry": "angry complainants", "floor_d": "group or urgent: at least a team lead",
-               "escalation": "escalated: %(reason)s"},
+               "escalation": "escalated: %(reason)s",
+               # -- intake (issue 12)
+               "media_story": "media story published",
+               "regulator_and_media": "regulator involved and a media story published: grade A"},
     # Timeline event types; features add theirs here so every page and export names them alike.
     "event": {"incident.opened": "incident opened", "intake.updated": "intake updated",
               "intake.read_back_confirmed": "read-back confirmed by the complainant",
@@ -45,6 +50,7 @@ LABELS: dict[str, dict[str, str]] = {
               "taskgroup.seat_assigned": "seat assigned", "taskgroup.seat_replaced": "seat handed over",
               "taskgroup.seat_released": "seat released", "taskgroup.formed": "task group formed",
               "taskgroup.formation_missed": "task group not formed in time",
+              "taskgroup.formation_started": "formation clock started: the case became a group",  # issue 12
               "taskgroup.consent_recorded": "consent to recording given",
               "taskgroup.recording_added": "recording added",
               # -- realtime (issue 3)
@@ -74,6 +80,9 @@ LABELS: dict[str, dict[str, str]] = {
               "playbook.step_done": "checklist step done", "playbook.reminder_sent": "deadline reminder sent",
               "playbook.step_overdue": "checklist step overdue",
               "playbook.deadlines_set": "deadlines set from their anchor",
+              # -- intake follow-up (issue 12)
+              "playbook.proposed": "playbook proposed", "playbook.proposal_dismissed": "playbook proposal dismissed",
+              "notify.channel_added": "group robot added", "notify.channel_removed": "group robot removed",
               # -- agreements (issue 6)
               "agreement.drafted": "agreement drafted", "agreement.terms_changed": "agreement terms changed",
               "agreement.submitted": "agreement sent to legal review",
@@ -149,7 +158,10 @@ LABELS: dict[str, dict[str, str]] = {
               "offset": "offset",
               "q": "search",},
     # What an Action lets one do (incident.access.permissions), for refusals in the user's language.
-    "action": {"incident.open": "open an incident", "incident.list": "see the incident list", "user.manage": "manage user accounts", "lexicon.edit": "edit the risk keywords", "incident.view": "view this incident", "intake.edit": "edit the intake record", "readback.confirm": "confirm the read-back", "note.add": "add a note", "incident.escalate": "escalate the incident", "incident.close": "change the incident's status", "taskgroup.change": "change the task group", "recording.consent": "record consent to recording", "recording.add": "add a recording", "claimant.edit": "edit the claimant registry", "contact.reveal": "reveal contact numbers", "representative.edit": "change representatives", "sample.draw": "draw a verification sample", "sample.record": "record sample outcomes", "demand.edit": "edit demand items", "demand.offer": "make or record offers", "ceiling.set": "set compliance ceilings", "indemnity.approve": "approve indemnity (赔偿) items", "playbook.manage": "add or drop playbooks", "step.tick": "tick checklist steps", "agreement.draft": "draft agreements", "agreement.review": "review agreements as legal", "agreement.sign": "record a signature", "agreement.seal": "seal agreements", "template.edit": "edit agreement templates", "user.disable": "disable or enable user accounts", "user.reset_password": "reset passwords", "user.qualify": "grant the legal qualification", "account.policy": "change the account rules", "security.view": "see the security log"},
+    "action": {"incident.open": "open an incident", "incident.list": "see the incident list", "user.manage": "manage user accounts", "lexicon.edit": "edit the risk keywords", "incident.view": "view this incident", "intake.edit": "edit the intake record", "readback.confirm": "confirm the read-back", "note.add": "add a note", "incident.escalate": "escalate the incident", "incident.close": "change the incident's status", "taskgroup.change": "change the task group", "recording.consent": "record consent to recording", "recording.add": "add a recording", "claimant.edit": "edit the claimant registry", "contact.reveal": "reveal contact numbers", "representative.edit": "change representatives", "sample.draw": "draw a verification sample", "sample.record": "record sample outcomes", "demand.edit": "edit demand items", "demand.offer": "make or record offers", "ceiling.set": "set compliance ceilings", "indemnity.approve": "approve indemnity (赔偿) items", "playbook.manage": "add or drop playbooks", "step.tick": "tick checklist steps", "agreement.draft": "draft agreements", "agreement.review": "review agreements as legal", "agreement.sign": "record a signature", "agreement.seal": "seal agreements", "template.edit": "edit agreement templates", "user.disable": "disable or enable user accounts", "user.reset_password": "reset passwords", "user.qualify": "grant the legal qualification", "account.policy": "change the account rules", "security.view": "see the security log",
+               # -- notifications (issue 12)
+               "notify.configure": "configure the organisation's group robots",
+               "notify.edit": "configure this incident's group robots"},
     "role": {"admin": "administrator", "manager": "manager", "staff": "staff"},
     # -- crowd, samples and demands: stored states, for the event renderer and the sections
     "claimant_status": {"active": "active", "withdrawn": "withdrawn", "settled": "settled"},

@@ -16,6 +16,7 @@ from incident.access.actor import Actor
 from incident.access.permissions import Action, require
 from incident.enums import Grade, IncidentStatus, Seat
 from incident.errors import Conflict, NotFound, ValidationError
+from incident.intake import followup
 from incident.intake.readback import readback_text
 from incident.intake.schema import IntakeIn, parse_changes
 from incident.models import Incident, IncidentContact, IncidentNote
@@ -57,12 +58,11 @@ def check_version(inc: Incident, expected: int | None) -> None:
 def run_triage(session: Session, inc: Incident, policy: Policy = Policy()) -> TriageResult:
     """Triage the stored record (texts: demand, prior contact and every note)."""
     texts = (inc.core_demand, inc.prior_contact, inc.title, *(n.text for n in inc.notes))
-    result = triage(TriageInput(headcount=inc.headcount, texts=texts,
-                                circumstances=frozenset(inc.circumstances or []), channel=inc.channel,
-                                emotion=inc.emotion, demands_consistent=inc.demands_consistent,
-                                prior_contact=inc.prior_contact, safety_issue=inc.safety_issue),
-                    load_terms(session), policy)
-    return result
+    return triage(TriageInput(headcount=inc.headcount, texts=texts,
+                              circumstances=frozenset(inc.circumstances or []), channel=inc.channel,
+                              emotion=inc.emotion, demands_consistent=inc.demands_consistent,
+                              prior_contact=inc.prior_contact, safety_issue=inc.safety_issue),
+                  load_terms(session), policy)
 
 
 def _apply_triage(inc: Incident, result: TriageResult) -> str:
@@ -157,14 +157,15 @@ def deadlines_dict(inc: Incident) -> dict[str, str]:
 
 
 def regrade(session: Session, inc: Incident, actor: Actor, cause: str) -> None:
-    """Re-run triage; a changed grade is its own timeline event with the reasons."""
-    before = inc.grade
+    """Re-run triage; a changed grade is its own event; a group it became gets its formation clock."""
+    before, scope = inc.grade, inc.scope
     after = _apply_triage(inc, run_triage(session, inc))
     if after != before:
         timeline.record(session, inc, "grade.changed", actor, {
             "from": before, "to": after, "cause": cause, "reasons": inc.triage["reasons"],
             "authority": inc.triage["authority"], "class": inc.triage["class"],
         })
+    followup.after_retriage(session, inc, actor, {"grade": before, "scope": scope, "cause": cause})
 
 
 def ensure_open(inc: Incident) -> None:
@@ -179,10 +180,9 @@ def update_intake(session: Session, *, actor: Actor, incident_id: int, data: dic
     ensure_open(inc)
     check_version(inc, expected_version)
     changes = parse_changes(data)
-    if "headcount" in changes:
-        if headcount.owned_by_registry(session, inc.id):
-            raise Conflict("the headcount follows the claimant registry; add or withdraw claimants instead",
-                           field="headcount")
+    if "headcount" in changes and headcount.owned_by_registry(session, inc.id):
+        raise Conflict("the headcount follows the claimant registry; add or withdraw claimants instead",
+                       field="headcount")
     diff = {}
     for key, value in changes.items():
         old = getattr(inc, key)

@@ -45,6 +45,9 @@ class Settings:
     session_idle_hours: float = 12.0
     # -- audit (issue 17): minutes between signed checkpoints of every chain head (0: off)
     checkpoint_minutes: int = 60
+    # -- group robots (issue 12): the hosts a robot's webhook address may point at (comma-separated);
+    # anything else is refused, so a robot cannot be aimed at an internal service.
+    robot_hosts: str = "qyapi.weixin.qq.com,oapi.dingtalk.com"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -13,11 +13,19 @@ def _on_open(session: Any, inc: Any, actor: Any) -> dict[str, Any]:
     return attach_default_playbooks(session, inc, actor)
 
 
+def _on_retriage(session: Any, inc: Any, actor: Any, before: dict[str, Any]) -> None:
+    from playbooks.proposals.service import on_retriage  # -- intake follow-up (issue 12)
+    on_retriage(session, inc, actor, before)
+
+
 def install() -> None:
-    """Register the open-incident hook once."""
+    """Register the open-incident hook and the re-triage hook once."""
     from incident import service
+    from incident.intake import followup
     if _on_open not in service.OPEN_HOOKS:
         service.OPEN_HOOKS.append(_on_open)
+    if _on_retriage not in followup.RETRIAGE_HOOKS:
+        followup.RETRIAGE_HOOKS.append(_on_retriage)
 
 
 install()

@@ -19,6 +19,7 @@ class Config:
     mail_from: str = "concord@localhost"
     mail_to: list[str] = field(default_factory=list)
     public_url: str = ""
+    robot_hosts: list[str] = field(default_factory=lambda: ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
 
 
 _config = Config()
@@ -42,6 +43,8 @@ def configure(settings: Any) -> Config:
         mail_from=getattr(settings, "mail_from", "concord@localhost"),
         mail_to=[a.strip() for a in mail_to.split(",") if a.strip()],
         public_url=getattr(settings, "public_url", "") or "",
+        robot_hosts=[h.strip().lower() for h in str(getattr(settings, "robot_hosts", "") or
+                                                     "qyapi.weixin.qq.com,oapi.dingtalk.com").split(",") if h.strip()],
     )
     instance = getattr(settings, "instance", None)
     loader.configure(instance / "playbooks" if instance else None)

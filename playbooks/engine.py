@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,7 +26,7 @@ CLOCK = "_clock"  # pseudo-playbook of the formation clock
 MAX_NOTE = 2000
 
 
-def _new_items(session: Session, inc: Incident, pb: Playbook) -> list[ChecklistItem]:
+def _new_items(session: Session, inc: Incident, pb: Playbook, start: datetime | None = None) -> list[ChecklistItem]:
     rounds = dict(session.execute(
         select(ChecklistItem.step, func.max(ChecklistItem.round))
         .where(ChecklistItem.incident_id == inc.id, ChecklistItem.playbook == pb.key)
@@ -36,7 +37,8 @@ def _new_items(session: Session, inc: Incident, pb: Playbook) -> list[ChecklistI
                              kind=ItemKind.STEP.value, seat=step.seat, status=ItemStatus.PENDING.value,
                              anchor=step.anchor, done_by_name="", evidence={})
         if step.offset is not None and step.anchor and not step.anchor_step:
-            at = event_anchor_time(session, inc, step.anchor)
+            # A playbook proposed mid-incident counts "from opening" from when its trigger appeared.
+            at = start if start and step.anchor == "incident.opened" else event_anchor_time(session, inc, step.anchor)
             if at is not None:
                 set_due(item, step, at)
         session.add(item)
@@ -45,7 +47,7 @@ def _new_items(session: Session, inc: Incident, pb: Playbook) -> list[ChecklistI
     return items
 
 
-def _attach(session: Session, inc: Incident, pb: Playbook, actor: Actor) -> int:
+def _attach(session: Session, inc: Incident, pb: Playbook, actor: Actor, start: datetime | None = None) -> int:
     row = session.scalar(select(IncidentPlaybook).where(IncidentPlaybook.incident_id == inc.id,
                                                         IncidentPlaybook.key == pb.key))
     if row is not None and row.dropped_at is None:
@@ -55,7 +57,7 @@ def _attach(session: Session, inc: Incident, pb: Playbook, actor: Actor) -> int:
                                attached_by_id=actor.user_id)
         session.add(row)
     row.dropped_at, row.attached_at, row.attached_by_id = None, clock.now(), actor.user_id
-    return len(_new_items(session, inc, pb))
+    return len(_new_items(session, inc, pb, start))
 
 
 def attach_default_playbooks(session: Session, inc: Incident, actor: Actor) -> dict[str, Any]:

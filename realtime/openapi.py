@@ -78,7 +78,8 @@ INTAKE_FIELDS = {
     "contacts": {"type": "array", "description": "for official communication only",
                  "items": {"type": "object", "required": ["name", "phone"],
                            "properties": {"name": STR, "phone": STR, "note": STR}}},
-    "circumstances": {"type": "array", "items": {"enum": ["elderly", "pregnant", "children", "media"]}},
+    "circumstances": {"type": "array", "items": {"enum": ["elderly", "pregnant", "children", "media",
+                                                         "regulator", "media_story"]}},  # issue 12
     "demand_type": {"enum": ["refund", "repair", "replacement", "compensation", "indemnity", "apology",
                              "rectification", "other"]},
     "place": STR, "occurred_at": {"type": "string", "format": "date-time"},

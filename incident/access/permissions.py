@@ -56,6 +56,9 @@ class Action(StrEnum):
     PASSWORD_RESET = "user.reset_password"
     QUALIFICATION_SET = "user.qualify"
     ACCOUNT_POLICY_SET = "account.policy"
+    # -- notifications where the team is (issue 12): group robots for the organisation / one incident
+    NOTIFY_CONFIGURE = "notify.configure"
+    NOTIFY_EDIT = "notify.edit"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -104,6 +107,9 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.PASSWORD_RESET: frozenset({ADMIN}),
     Action.QUALIFICATION_SET: frozenset({ADMIN}),
     Action.ACCOUNT_POLICY_SET: frozenset({ADMIN}),
+    # -- notifications (issue 12)
+    Action.NOTIFY_CONFIGURE: frozenset({ADMIN}),
+    Action.NOTIFY_EDIT: OVERSIGHT | {LEADER},
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,
@@ -111,7 +117,8 @@ ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER
                          # -- accounts (issue 10)
                          Action.TEMPLATE_EDIT, Action.USER_DISABLE, Action.PASSWORD_RESET,
                          Action.QUALIFICATION_SET, Action.ACCOUNT_POLICY_SET,
-                         Action.SECURITY_VIEW})  # -- security log (issue 10)
+                         Action.SECURITY_VIEW,  # -- security log (issue 10)
+                         Action.NOTIFY_CONFIGURE})  # -- notifications (issue 12)
 
 NoQuals: frozenset[str] = frozenset()
 

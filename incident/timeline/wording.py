@@ -112,6 +112,13 @@ def _formation_missed(say: Say, p: dict[str, Any]) -> str:
     return say("was due %(at)s", at=say.time(p.get("due_at")))
 
 
+# -- intake (issue 12)
+@detail("taskgroup.formation_started")
+def _formation_started(say: Say, p: dict[str, Any]) -> str:
+    return say.join(p.get("headcount") and say("now a group of %(n)s people", n=p["headcount"]),
+                    say("form the task group by %(at)s", at=say.time(p.get("due_at"))))
+
+
 @detail("taskgroup.consent_recorded")
 def _consent(say: Say, p: dict[str, Any]) -> str:
     return say.join(p.get("consented_by"), say.label("consent_method", p.get("method")),

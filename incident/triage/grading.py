@@ -24,6 +24,13 @@ CONSISTENCY_PHRASES = [Term("都一样", "consistency"), Term("都是这个问�
                        Term("已经找过", "consistency"), Term("找过", "consistency"),
                        Term("大家一起", "consistency"), Term("same problem", "consistency"),
                        Term("already went", "consistency")]
+# -- intake (issue 12): what has already happened, as opposed to a threat ("我要找记者曝光").
+PUBLISHED_PHRASES = [Term(t, "published") for t in (
+    "已曝光", "已经曝光", "被曝光", "上了热搜", "上热搜了", "被报道", "已报道", "已经报道", "报道出来",
+    "上了新闻", "上电视了", "视频已发", "帖子已发", "story was published", "went viral", "already reported")]
+REGULATOR_PHRASES = [Term(t, "regulator_involved") for t in (
+    "已经找过工商", "已找工商", "已向工商", "工商已", "工商局已", "市场监管局已", "已向市场监管",
+    "已经打了12315", "已打12315", "12315已", "消协已", "已经找过消协", "regulator is involved")]
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,8 @@ def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> 
     points = 0
 
     obs_headcount = inp.headcount >= policy.group_threshold
-    obs_emotion = bool(cats & EMOTION_CATEGORIES) or Circumstance.MEDIA in inp.circumstances
+    obs_emotion = (bool(cats & EMOTION_CATEGORIES) or Circumstance.MEDIA in inp.circumstances
+                   or Circumstance.MEDIA_STORY in inp.circumstances)
     obs_consistency = (inp.demands_consistent or bool(inp.prior_contact.strip())
                        or bool(find_hits(text, CONSISTENCY_PHRASES)))
     observations = {"headcount": obs_headcount, "emotion": obs_emotion, "consistency": obs_consistency}
@@ -145,11 +153,30 @@ def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> 
     if inp.emotion == "angry":
         points += 1
         reasons.append({"code": "angry"})
+    published = Circumstance.MEDIA_STORY in inp.circumstances or bool(find_hits(text, PUBLISHED_PHRASES))
+    if published:
+        points += 2
+        reasons.append({"code": "media_story"})
 
     grade = _grade_for(points)
+    # A regulator already involved together with a published story is the director's (A), whatever
+    # the headcount: the company now answers in public and to the authorities at once.
+    if published and _regulator_involved(inp, text, lexicon):
+        if grade is not Grade.A:
+            grade = Grade.A
+        reasons.append({"code": "regulator_and_media"})
     # A group complaint or an urgent case always needs at least a team lead (D).
     if (scope is Scope.GROUP or urgent) and grade.rank < Grade.D.rank:
         grade = Grade.D
         reasons.append({"code": "floor_d"})
     return TriageResult(grade=grade, urgent=urgent, scope=scope, warning_level=warning_level,
                         observations=observations, hits=hits, reasons=reasons, points=points)
+
+
+def _regulator_involved(inp: TriageInput, text: str, lexicon: list[Term]) -> bool:
+    """The regulator already has the case: flagged at intake, named where they already went, or said so."""
+    if Circumstance.REGULATOR in inp.circumstances:
+        return True
+    if any(h["category"] == "regulator" for h in find_hits(inp.prior_contact, lexicon)):
+        return True
+    return bool(find_hits(text, REGULATOR_PHRASES))

@@ -19,7 +19,16 @@ def to_dict(n: Notification, locale: str, ref: str | None = None) -> dict[str, A
     return {"id": n.id, "kind": n.kind, "incident_id": n.incident_id, "ref": ref or n.params.get("ref"),
             "text": render(n.message, n.params, locale), "created_at": n.created_at.isoformat(),
             "read": n.read_at is not None,
-            "url": f"/incidents/{n.incident_id}" if n.incident_id else "/inbox"}
+            "url": _url(n)}
+
+
+def _url(n: Notification) -> str:
+    """The exact section and item (#deadlines-<id>, #proposal-<id>) when the message names one."""
+    if not n.incident_id:
+        return "/inbox"
+    anchor = str(n.params.get("anchor") or "")
+    safe = anchor.replace("-", "").replace("_", "").isalnum() and len(anchor) <= 64
+    return f"/incidents/{n.incident_id}" + (f"#{anchor}" if anchor and safe else "")
 
 
 def notify(session: Session, user_ids: Iterable[int], *, incident: Incident | None, kind: str, message: str,

@@ -18,6 +18,9 @@ FORMATION_MISSED = _("The task group of %(ref)s was not formed within the deadli
 FORMATION_REMINDER = _("Form the task group of %(ref)s: due in %(minutes)s minutes")
 ESCALATED = _("%(ref)s was raised to grade %(grade)s because a step is overdue: %(step)s")
 MAIL_SUBJECT = _("[Concord] %(text)s")
+# -- intake follow-up (issue 12)
+GRADE_CHANGED = _("%(ref)s is now grade %(grade)s (was %(before)s)")
+PROPOSED = _("Proposed for %(ref)s: the playbook %(playbook)s now matches; attach it with one tap")
 
 
 def render(message: str, params: dict[str, Any], locale: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from incident.db import Base, UTCDateTime
@@ -43,3 +43,27 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- notifications where the team is (issue 12)
+class NotifyChannel(Base):
+    """A WeChat Work or DingTalk group robot: organisation-wide (incident_id NULL) or for one incident.
+
+    The robot's URL carries its access token and DingTalk's signing secret is a credential, so both
+    are stored encrypted (incident.privacy.cipher) and shown masked.
+    """
+
+    __tablename__ = "notify_channels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"),
+                                                    nullable=True, index=True)
+    platform: Mapped[str] = mapped_column(String(16))  # wecom | dingtalk
+    name: Mapped[str] = mapped_column(String(120), default="")
+    url_cipher: Mapped[str] = mapped_column(Text)
+    url_masked: Mapped[str] = mapped_column(String(300))
+    secret_cipher: Mapped[str] = mapped_column(Text, default="")
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)  # reminder, overdue, grade, formation
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

@@ -12,11 +12,11 @@ from typing import Any, Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from incident import clock
+from incident import clock, privacy
 from incident.db import unit_of_work
 from playbooks import config
-from playbooks.notify import transports
-from playbooks.notify.models import OutboxMessage
+from playbooks.notify import robots, transports
+from playbooks.notify.models import NotifyChannel, OutboxMessage
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -46,9 +46,13 @@ def enqueue_event(session: Session, payload: dict[str, Any], subject: str = "", 
             enqueue(session, "email", addr, {"subject": subject, "body": body, "event": payload.get("event")})
 
 
-def _send(msg: OutboxMessage) -> None:
+def _send(msg: OutboxMessage, robot: tuple[str, str] | None = None) -> None:
     cfg = config.current()
-    if msg.channel == "webhook":
+    if msg.channel in robots.PLATFORMS:  # -- a WeChat Work / DingTalk group robot (issue 12)
+        if robot is None:
+            raise RuntimeError("the robot was removed")
+        robots.send(msg.channel, robot[0], robot[1], msg.payload["body"])
+    elif msg.channel == "webhook":
         transports.post_json(msg.recipient, msg.payload)
     elif msg.channel == "email":
         if not cfg.smtp_url:
@@ -57,6 +61,17 @@ def _send(msg: OutboxMessage) -> None:
                              msg.payload["body"])
     else:
         raise RuntimeError(f"unknown channel {msg.channel}")
+
+
+def _robot(session: Session, msg: OutboxMessage) -> tuple[str, str] | None:
+    """A group robot's URL and secret, decrypted just before sending (None: removed since it was queued)."""
+    if msg.channel not in robots.PLATFORMS or not msg.recipient.isdigit():
+        return None
+    c = session.get(NotifyChannel, int(msg.recipient))
+    if c is None or not c.active:
+        return None
+    cp = privacy.cipher()
+    return cp.decrypt(c.url_cipher), cp.decrypt(c.secret_cipher) if c.secret_cipher else ""
 
 
 def deliver_due(factory: Callable[[], Session], limit: int = 50, now: datetime | None = None) -> dict[str, int]:
@@ -77,10 +92,11 @@ def deliver_due(factory: Callable[[], Session], limit: int = 50, now: datetime |
         with unit_of_work(factory) as s:
             msg = s.get(OutboxMessage, msg_id)
             assert msg is not None
+            robot = _robot(s, msg)
             s.expunge(msg)
         error = ""
         try:
-            _send(msg)
+            _send(msg, robot)
         except Exception as err:  # any failure is retried later; the reason is kept
             error = f"{type(err).__name__}: {err}"[:2000]
         with unit_of_work(factory) as s:

@@ -14,7 +14,7 @@ from incident.taskgroup.models import SeatAssignment
 from playbooks import config
 from playbooks.deadlines import step_of
 from playbooks.models import ChecklistItem, ItemKind, ItemStatus
-from playbooks.notify import inbox, outbox
+from playbooks.notify import channels, inbox, outbox
 from playbooks.notify import messages as M
 from playbooks.spec import OverdueAction
 from playbooks.views import FORMATION_TITLE
@@ -62,8 +62,10 @@ def remind(session: Session, inc: Incident, item: ChecklistItem) -> None:
         title = step.title if step else {"en": item.step}
         users = holders(session, inc.id, item.seat) or holders(session, inc.id, "leader")
         message = M.REMINDER
+    anchor = f"deadlines-{item.id}"  # -- issue 12: the inbox and the robots link to the exact item
     notified = inbox.notify(session, users, incident=inc, kind="reminder", message=message,
-                            params={"step": title, "minutes": minutes})
+                            params={"step": title, "minutes": minutes, "anchor": anchor})
+    channels.enqueue(session, inc, "reminder", message, {"step": title, "minutes": minutes}, anchor)
     timeline.record(session, inc, "playbook.reminder_sent", SYSTEM, {
         "item_id": item.id, "playbook": item.playbook, "step": item.step, "round": item.round, "title": title,
         "due_at": item.due_at.isoformat() if item.due_at else None, "notified": notified})
@@ -77,7 +79,8 @@ def overdue(session: Session, inc: Incident, item: ChecklistItem) -> None:
             item.status, item.done_at = ItemStatus.DONE.value, inc.formed_at
             return
         notified = inbox.notify(session, leaders, incident=inc, kind="overdue", message=M.FORMATION_MISSED,
-                                params={})
+                                params={"anchor": f"deadlines-{item.id}"})
+        channels.enqueue(session, inc, "formation", M.FORMATION_MISSED, {}, f"deadlines-{item.id}")
         timeline.record(session, inc, "taskgroup.formation_missed", SYSTEM, {
             "item_id": item.id, "due_at": item.due_at.isoformat() if item.due_at else None, "notified": notified})
         outbox.enqueue_event(session, _payload("taskgroup.formation_missed", inc, item, FORMATION_TITLE),
@@ -87,12 +90,14 @@ def overdue(session: Session, inc: Incident, item: ChecklistItem) -> None:
     title = step.title if step else {"en": item.step}
     actions = list(step.on_overdue) if step else [OverdueAction.NOTIFY_LEADER]
     notified: list[int] = []
+    anchor = f"deadlines-{item.id}"
     if OverdueAction.REMIND_SEAT in actions:
         notified += inbox.notify(session, holders(session, inc.id, item.seat) or leaders, incident=inc,
-                                 kind="overdue", message=M.OVERDUE, params={"step": title})
+                                 kind="overdue", message=M.OVERDUE, params={"step": title, "anchor": anchor})
     if OverdueAction.NOTIFY_LEADER in actions:
         notified += inbox.notify(session, leaders, incident=inc, kind="overdue", message=M.LEADER_OVERDUE,
-                                 params={"step": title})
+                                 params={"step": title, "anchor": anchor})
+    channels.enqueue(session, inc, "overdue", M.OVERDUE, {"step": title}, anchor)
     timeline.record(session, inc, "playbook.step_overdue", SYSTEM, {
         "item_id": item.id, "playbook": item.playbook, "step": item.step, "round": item.round, "title": title,
         "seat": item.seat, "due_at": item.due_at.isoformat() if item.due_at else None,
@@ -113,4 +118,5 @@ def _escalate(session: Session, inc: Incident, item: ChecklistItem, title: dict[
         return  # already at the top or closed: the overdue event above says what happened
     service.escalate(session, actor=SYSTEM, incident_id=inc.id, reason=reason)
     inbox.notify(session, leaders, incident=inc, kind="escalation", message=M.ESCALATED,
-                 params={"step": title, "grade": inc.grade})
+                 params={"step": title, "grade": inc.grade, "anchor": f"deadlines-{item.id}"})
+    channels.enqueue(session, inc, "grade", M.ESCALATED, {"step": title, "grade": inc.grade}, f"deadlines-{item.id}")

@@ -11,6 +11,7 @@ from incident.intake.schema import parse_intake
 from incident.timeline import list_since
 from incident.timeline.render import with_words
 from incident.triage import store as lexicon
+from playbooks.notify import channels, messages
 from realtime.auth import actor, current_user
 from realtime.dbsession import db
 from realtime.http.params import int_arg, json_body, version_of
@@ -102,7 +103,9 @@ def confirm_readback(incident_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/incidents/<int:incident_id>/escalate")
 def escalate(incident_id: int):  # type: ignore[no-untyped-def]
     data = json_body()
+    before = service.get(db(), incident_id).grade  # -- the group robots hear of the change (issue 12)
     inc = service.escalate(db(), actor=actor(), incident_id=incident_id, reason=data.get("reason"))
+    channels.enqueue(db(), inc, "grade", messages.GRADE_CHANGED, {"grade": inc.grade, "before": before}, "triage")
     db().commit()
     return jsonify(incident_full(inc))
 

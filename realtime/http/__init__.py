@@ -49,3 +49,9 @@ def register_blueprints(app: Flask) -> None:
     # -- board (issue 12): the strip, the section navigation and one fragment route per section
     from realtime.http import board
     app.register_blueprint(board.bp)
+    # -- intake follow-up and notifications (issue 12)
+    from realtime.api.followup import intake, robots
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(intake.pages)
+    app.register_blueprint(robots.bp)
+    app.register_blueprint(robots.pages)

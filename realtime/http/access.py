@@ -104,6 +104,18 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "playbooks.list_notifications": LOGGED_IN,  # one's own inbox
     "playbooks.read_notification": LOGGED_IN,
     "playbooks.read_all": LOGGED_IN,
+    # -- intake follow-up (issue 12)
+    "intake.preview_intake": Action.INTAKE_EDIT,
+    "intake.list_proposals": Action.INCIDENT_VIEW,
+    "intake.attach_proposal": Action.PLAYBOOK_MANAGE,
+    "intake.dismiss_proposal": Action.PLAYBOOK_MANAGE,
+    # -- notifications where the team is (issue 12)
+    "robots.org_channels": Action.NOTIFY_CONFIGURE,
+    "robots.add_org_channel": Action.NOTIFY_CONFIGURE,
+    "robots.remove_org_channel": Action.NOTIFY_CONFIGURE,
+    "robots.incident_channels": Action.INCIDENT_VIEW,
+    "robots.add_incident_channel": Action.NOTIFY_EDIT,
+    "robots.remove_incident_channel": Action.NOTIFY_EDIT,
     # -- agreements (issue 6)
     "agreements.list_agreements": Action.INCIDENT_VIEW,
     "agreements.get_agreement": Action.INCIDENT_VIEW,

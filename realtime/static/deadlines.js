@@ -29,6 +29,13 @@
     setTimeout(function () { el.remove(); }, 10000);
     var count = document.getElementById("unread-count");
     if (count) count.dataset.fresh = String((parseInt(count.dataset.fresh || "0", 10) || 0) + 1);
+    var badge = document.getElementById("nav-unread");  // the navigation's unread badge (issue 12)
+    if (badge) {
+      var n = (parseInt(badge.dataset.count || "0", 10) || 0) + 1;
+      badge.dataset.count = String(n);
+      badge.textContent = String(n);
+      badge.hidden = false;
+    }
   }
 
   var socket = C ? C.socket : (window.io ? io({ transports: ["websocket", "polling"] }) : null);

@@ -78,9 +78,11 @@ def test_headcount_edit_regrades_and_voids_readback(session):
     session.commit()
     assert inc.readback_confirmed_at is None and inc.scope == "group"
     evs = timeline.list_since(session, inc.id)
-    assert [e.type for e in evs][-2:] == ["intake.updated", "grade.changed"]
-    assert evs[-2].payload["diff"]["headcount"] == {"from": 2, "to": 40}
-    assert evs[-2].payload["readback_voided"] is True
+    # Becoming a group starts the formation clock and proposes the group playbook (issue 12).
+    assert [e.type for e in evs][-4:] == ["intake.updated", "grade.changed", "taskgroup.formation_started",
+                                          "playbook.proposed"]
+    assert evs[-4].payload["diff"]["headcount"] == {"from": 2, "to": 40}
+    assert evs[-4].payload["readback_voided"] is True
 
 
 def test_stale_edit_is_a_conflict_with_current_version(session):

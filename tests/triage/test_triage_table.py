@@ -79,3 +79,22 @@ def test_authority_grows_with_the_grade():
     limits = [triage(T(n, t), DEFAULT_TERMS).authority["limit"] for n, t in
               [(1, "灯坏了"), (1, "投诉"), (5, "停车"), (86, "横幅 12345 媒体 律师")]]
     assert limits[:3] == sorted(limits[:3]) and limits[3] is None or limits[3] > limits[2]
+
+
+# -- intake (issue 12): a regulator already involved together with a published story is grade A
+GRADE_A_CASES = [
+    ("flagged at intake, three households", T(3, "物业费", circ=("regulator", "media_story")), "A"),
+    ("regulator named where they already went, story on the hot list",
+     T(1, "视频已经上了热搜", prior="已经找过工商"), "A"),
+    ("said in the notes, full-width digits", T(2, "已经打了１２３１５，帖子已发", ), "A"),
+    ("threats only: not yet A", T(1, "我要找工商，还要找记者曝光"), "D"),
+    ("story published, no regulator", T(1, "停车费", circ=("media_story",)), "D"),
+    ("regulator involved, no story", T(1, "停车费", circ=("regulator",)), "F"),
+]
+
+
+@pytest.mark.parametrize("inp,grade", [c[1:] for c in GRADE_A_CASES], ids=[c[0] for c in GRADE_A_CASES])
+def test_regulator_and_published_story_reach_grade_a(inp, grade):
+    result = triage(inp, DEFAULT_TERMS)
+    assert result.grade.value == grade, result.reasons
+    assert ("regulator_and_media" in {r["code"] for r in result.reasons}) == (grade == "A")

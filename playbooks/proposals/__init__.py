@@ -1,0 +1,1 @@
+"""Playbooks proposed mid-incident: when re-triage makes a playbook's trigger match, the leader decides."""
