@@ -26,4 +26,7 @@ from playbooks.notify import models as _notify  # noqa: F401,E402
 # -- security log (issue 10)
 from incident.security import models as _security  # noqa: F401,E402
 
+# -- public side (issue 15)
+from incident.public import models as _public  # noqa: F401,E402
+
 metadata = Base.metadata

@@ -56,6 +56,8 @@ class Action(StrEnum):
     PASSWORD_RESET = "user.reset_password"
     QUALIFICATION_SET = "user.qualify"
     ACCOUNT_POLICY_SET = "account.policy"
+    # -- public side (issue 15): codes, the public stage and updates
+    PUBLIC_MANAGE = "public.manage"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -104,6 +106,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.PASSWORD_RESET: frozenset({ADMIN}),
     Action.QUALIFICATION_SET: frozenset({ADMIN}),
     Action.ACCOUNT_POLICY_SET: frozenset({ADMIN}),
+    # -- public side (issue 15)
+    Action.PUBLIC_MANAGE: OVERSIGHT | {LEADER, CS},
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,

@@ -36,3 +36,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- public side (issue 15): staff API, then the public pages, API, limits and live namespace
+    from realtime.api import public as public_admin
+    from realtime import public as public_side
+    app.register_blueprint(public_admin.bp)
+    public_side.register(app)
