@@ -47,8 +47,9 @@ def install(app: Flask, blueprints: list[Any], channel: str) -> Limiter:
     limiter = Limiter(address, app=app, storage_uri=redis_url or "memory://", key_prefix=prefix,
                       strategy="fixed-window", headers_enabled=True, swallow_errors=True)
     for bp in blueprints:
-        limiter.limit(PER_ADDRESS, key_func=address)(bp)
-        limiter.limit(PER_CODE, key_func=code_key)(bp)
+        # shared scopes: one counter per address (and per code) across all public blueprints
+        limiter.shared_limit(PER_ADDRESS, scope="public-address", key_func=address)(bp)
+        limiter.shared_limit(PER_CODE, scope="public-code", key_func=code_key)(bp)
     app.register_error_handler(RateLimitExceeded, _too_many)
     app.extensions["concord.public_limiter"] = limiter
     return limiter

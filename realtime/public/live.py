@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
+
+from limits import parse
 
 from incident import clock
 from incident.errors import NotFound
@@ -18,6 +20,7 @@ from realtime.extensions import socketio
 NAMESPACE = "/public"
 PUBLIC_TYPES = {"public.update_published", "public.stage_changed"}
 _subscribed: list[bool] = []
+CONNECTS = parse("30/minute")  # per address, like the public routes (realtime.public.limits)
 
 
 def room(incident_id: int) -> str:
@@ -26,6 +29,10 @@ def room(incident_id: int) -> str:
 
 class PublicNamespace(Namespace):
     def on_connect(self, auth: Any = None) -> None:
+        limiter = current_app.extensions.get("concord.public_limiter")
+        address = (request.remote_addr or "unknown")[:64]
+        if limiter is not None and not limiter.limiter.hit(CONNECTS, "public-socket", address):
+            raise ConnectionRefusedError("too many connections; try again in a minute")
         code = auth.get("code") if isinstance(auth, dict) else None
         try:
             incident_id = lookup.resolve(db(), code).incident_id
