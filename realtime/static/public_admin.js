@@ -13,6 +13,10 @@
     ev.preventDefault();
     var body = { stage: parseInt(stage.stage.value, 10) };
     if (stage.next_update_due.value) body.next_update_due = new Date(stage.next_update_due.value).toISOString();
+    var names = Array.prototype.slice.call(stage.querySelectorAll(".pub-stage-name"));
+    if (names.some(function (i) { return i.value !== i.getAttribute("data-default"); })) {
+      body.names = names.map(function (i) { return i.value; });
+    }
     C.api("POST", base + "/stage", body).then(reload).catch(fail);
   });
 
