@@ -56,3 +56,24 @@ def test_every_public_route_is_limited(world):
         assert anon.get(f"/p/register?code=x{i}").status_code == 404
     assert anon.get("/verify").status_code == 429
     assert anon.post("/api/v1/public/verify", data=b"%PDF-1.4", content_type="application/pdf").status_code == 429
+
+
+@sqlite_only
+def test_with_redis_configured_the_counters_live_in_redis(settings, engine):
+    import os
+    from dataclasses import replace
+    url = os.environ.get("CONCORD_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("Redis not configured: set CONCORD_TEST_REDIS_URL")
+    from realtime.app import create_app
+    app = create_app(replace(settings, redis_url=url), config={"TESTING": True}, engine=engine)
+    try:
+        limiter = app.extensions["concord.public_limiter"]
+        assert type(limiter.storage).__name__.startswith("Redis")
+        anon = app.test_client()
+        got = [anon.get(f"/api/v1/public/progress?code={codes.new_code()}").status_code for _ in range(31)]
+        assert got[:30] == [404] * 30 and got[30] == 429
+    finally:
+        stop = app.extensions.get("concord.bus_unsubscribe")
+        if stop:
+            stop()
