@@ -153,3 +153,38 @@ def test_survey_link_is_one_time(world, session_factory):
     over = staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()
     assert over["survey"][0]["score"] == 4 and over["survey"][0]["claimant_id"] == cid
     assert anon.get(f"/api/v1/public/progress?code={code}").get_json()["claimant"]["survey"]["open"] is False
+
+
+@sqlite_only
+def test_poster_page_png_and_printable_pdf(world, tmp_path):
+    app, staff, w = world
+    issued = issue(staff, w.incident_id)
+    code = issued["code"]
+    assert issued["poster"] == f"/p/poster?code={code}"
+    anon = app.test_client()
+    page = anon.get(issued["poster"]).get_data(as_text=True)
+    assert code in page and "/p/poster.png?code=" in page and "/p/poster.pdf?code=" in page
+    png = anon.get(f"/p/poster.png?code={code}")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    pdf = anon.get(f"/p/poster.pdf?code={code}")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        (tmp_path / "poster.pdf").write_bytes(pdf.data)
+        text = subprocess.run(["pdftotext", str(tmp_path / "poster.pdf"), "-"], capture_output=True, text=True).stdout
+        assert code in text and "http://localhost/p" in text and "查询处理进度" in text
+    claimant = issue(staff, w.incident_id, "claimant", w.ids["claimant_id"][0])["code"]
+    assert anon.get(f"/p/poster?code={claimant}").status_code == 404  # a claimant's code is not for posters
+
+
+@sqlite_only
+def test_preview_shows_the_text_and_warns_about_contacts_and_names(world, session_factory):
+    from incident.crowd.claimants.models import Claimant
+    app, staff, w = world
+    with session_factory() as s:
+        name = s.get(Claimant, w.ids["claimant_id"][0]).name
+    r = staff.post(f"/api/v1/incidents/{w.incident_id}/public/preview",
+                   {"text": f"  请 {name} 明早联系 13800138000  "})
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["text"] == f"请 {name} 明早联系 13800138000" and set(body["warnings"]) == {"phone", "claimant_name"}
+    assert staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()["public"]["updates"] == []
