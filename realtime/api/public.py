@@ -28,6 +28,21 @@ def _address() -> str:
     return (s.public_url or request.host_url).rstrip("/") + "/p"
 
 
+def _due(value: Any) -> Any:
+    """When the next update is due: ISO with an offset, a date, or a form's local time in the display zone."""
+    if isinstance(value, str) and len(value.strip()) in (16, 19) and "T" in value and value.strip()[-6] not in "+-":
+        from datetime import datetime, timezone
+
+        from incident import clock
+        try:
+            local = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return parse_deadline(value, "next_update_due")
+        if local.tzinfo is None:  # <input type="datetime-local">: the installation's zone, not the device's
+            return local.replace(tzinfo=clock.zone()).astimezone(timezone.utc)
+    return parse_deadline(value, "next_update_due")
+
+
 def _say(message: str, **kw: Any) -> str:
     from flask_babel import gettext
     return gettext(message, **kw)
@@ -96,7 +111,7 @@ def reissue_code(incident_id: int, code_id: int):  # type: ignore[no-untyped-def
 def set_stage(incident_id: int):  # type: ignore[no-untyped-def]
     """Move the public stage, rename the stages, or set when the next update is due."""
     data = json_body()
-    due = parse_deadline(data.get("next_update_due"), "next_update_due") if "next_update_due" in data else "keep"
+    due = _due(data.get("next_update_due")) if "next_update_due" in data else "keep"
     public.set_stage(db(), actor=actor(), incident_id=incident_id, stage=data.get("stage"),
                      names=data.get("names"), next_update_due=due)
     db().commit()
@@ -116,7 +131,7 @@ def preview(incident_id: int):  # type: ignore[no-untyped-def]
 def publish(incident_id: int):  # type: ignore[no-untyped-def]
     """Publish an update to the public page (live to every open page)."""
     data = json_body()
-    due = parse_deadline(data.get("next_update_due"), "next_update_due")
+    due = _due(data.get("next_update_due"))
     row = public.publish(db(), actor=actor(), incident_id=incident_id, text=data.get("text"), next_update_due=due)
     db().commit()
     return jsonify({"id": row.id, "text": row.text, "at": row.published_at.isoformat()}), 201

@@ -12,7 +12,8 @@
   if (stage) stage.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var body = { stage: parseInt(stage.stage.value, 10) };
-    if (stage.next_update_due.value) body.next_update_due = new Date(stage.next_update_due.value).toISOString();
+    // the form's local time is read in the installation's display zone by the server, not the device's
+    if (stage.next_update_due.value) body.next_update_due = stage.next_update_due.value;
     var names = Array.prototype.slice.call(stage.querySelectorAll(".pub-stage-name"));
     if (names.some(function (i) { return i.value !== i.getAttribute("data-default"); })) {
       body.names = names.map(function (i) { return i.value; });

@@ -31,6 +31,9 @@ def test_incident_code_shows_the_stage_and_staff_see_it_opened(world, db_url):
     assert r.status_code == 201
     view = anon.get(f"/api/v1/public/progress?code={code}").get_json()
     assert view["stage"] == {"index": 2, "name": "协商", "count": 6} and view["late"] is True
+    staff.post(f"/api/v1/incidents/{w.incident_id}/public/stage", {"next_update_due": "2099-01-02T18:30"})
+    due = anon.get(f"/api/v1/public/progress?code={code}").get_json()
+    assert due["next_update_due"].startswith("2099-01-02T10:30") and due["late"] is False  # 18:30 Beijing time
     assert view["updates"][0]["text"] == "今晚 8 点在物业中心通报 <b>进展</b>"
     assert "&lt;b&gt;进展&lt;/b&gt;" in anon.get(f"/p?code={code}").get_data(as_text=True)
     codes = staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()["codes"]
