@@ -179,6 +179,7 @@ LABELS["field"].update({
 # -- public side (issue 15): its events, action, claimant status, code kinds and fields
 LABELS["event"].update({
     "public.code_issued": "public code issued", "public.code_revoked": "public code revoked",
+    "public.codes_issued": "claimant codes issued",
     "public.stage_changed": "public stage changed", "public.update_published": "public update published",
     "claimant.self_registered": "complainant registered on site",
     "claimant.registration_confirmed": "self-registrations confirmed",

@@ -115,6 +115,7 @@ SAMPLES = {
     # -- public side (issue 15)
     "public.code_issued": {"kind": "claimant", "hint": "7K3M", "claimant_id": 3},
     "public.code_revoked": {"kind": "incident", "hint": "Q9XA"},
+    "public.codes_issued": {"count": 86, "kind": "claimant"},
     "public.stage_changed": {"from": 1, "to": 2, "renamed": False, "next_update_due": None},
     "public.update_published": {"text": "今晚 8 点在物业中心通报进展", "update_id": 1},
     "claimant.self_registered": {"name": "王𠮷", "unit": "9栋1单元302", "phone": "139****9000"},

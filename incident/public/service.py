@@ -59,6 +59,29 @@ def issue(session: Session, *, actor: Actor, incident_id: int, kind: Any, claima
     return row, clear
 
 
+def issue_for_claimants(session: Session, *, actor: Actor, incident_id: int) -> list[tuple[Any, str]]:
+    """A claimant code for every active claimant who holds no live one; [(claimant, clear code)]."""
+    from incident.crowd.claimants.models import Claimant, ClaimantStatus
+    inc = service.load_for(session, actor, incident_id, Action.PUBLIC_MANAGE)
+    holding = select(PublicCode.claimant_id).where(
+        PublicCode.incident_id == inc.id, PublicCode.kind == CodeKind.CLAIMANT.value,
+        PublicCode.revoked_at.is_(None), PublicCode.claimant_id.is_not(None))
+    rows = list(session.scalars(select(Claimant).where(
+        Claimant.incident_id == inc.id, Claimant.status == ClaimantStatus.ACTIVE.value,
+        Claimant.id.not_in(holding)).order_by(Claimant.segment, Claimant.unit_key, Claimant.id).limit(2000)))
+    out = []
+    for c in rows:
+        clear = codes.new_code()
+        session.add(PublicCode(incident_id=inc.id, claimant_id=c.id, kind=CodeKind.CLAIMANT.value,
+                               code_hash=codes.digest(clear), hint=codes.hint(clear), issued_at=clock.now(),
+                               issued_by=actor.name, opens=0))
+        out.append((c, clear))
+    session.flush()
+    if out:
+        timeline.record(session, inc, "public.codes_issued", actor, {"count": len(out), "kind": "claimant"})
+    return out
+
+
 def _code(session: Session, inc: Incident, code_id: Any) -> PublicCode:
     row = session.get(PublicCode, code_id) if isinstance(code_id, int) and not isinstance(code_id, bool) else None
     if row is None or row.incident_id != inc.id or row.kind == CodeKind.SURVEY.value:

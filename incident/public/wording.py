@@ -44,3 +44,8 @@ def _rejected(say: Say, p: dict[str, Any]) -> str:
 @detail("public.survey_answered")
 def _survey(say: Say, p: dict[str, Any]) -> str:
     return say("score %(score)s of 5", score=p.get("score", 0))
+
+
+@detail("public.codes_issued")
+def _bulk(say: Say, p: dict[str, Any]) -> str:
+    return say("%(count)s claimant codes", count=p.get("count", 0))

@@ -28,6 +28,12 @@ def _address() -> str:
     return (s.public_url or request.host_url).rstrip("/") + "/p"
 
 
+def _sms(name: str, **values: Any) -> str:
+    """An SMS template filled with the fixed address and the organisation's name (plus what is given)."""
+    org = current_app.extensions["concord.settings"].org_name
+    return sms.fill(name, org=org, address=_address(), **values)
+
+
 def _due(value: Any) -> Any:
     """When the next update is due: ISO with an offset, a date, or a form's local time in the display zone."""
     if isinstance(value, str) and len(value.strip()) in (16, 19) and "T" in value and value.strip()[-6] not in "+-":
@@ -62,7 +68,7 @@ def overview_of(session: Any, incident_id: int, who: Any = None) -> dict[str, An
                      "demand": r.demand, "registered_at": r.consented_at.isoformat()} for c, r in pending],
         "survey": [{"claimant_id": a.claimant_id, "score": a.score, "reasons": a.reasons, "text": a.text,
                     "answered_at": a.answered_at.isoformat()} for a in answers],
-        "sms_templates": {k: sms.fill(k, address=_address()) for k in sms.TEMPLATES},
+        "sms_templates": {k: _sms(k, case=service.get(session, incident_id).ref) for k in sms.TEMPLATES},
     }
 
 
@@ -74,8 +80,9 @@ def overview(incident_id: int):  # type: ignore[no-untyped-def]
 
 
 def _issued(row: Any, clear: str) -> dict[str, Any]:
+    case = service.get(db(), row.incident_id).ref
     out = public.code_dict(row) | {"code": clear, "address": _address(),
-                                   "sms": sms.fill(f"{row.kind}_code", address=_address(), code=clear)}
+                                   "sms": _sms(f"{row.kind}_code", code=clear, case=case)}
     if row.kind == "incident":
         out["poster"] = url_for("public_pages.poster", code=clear)
     return out
@@ -89,6 +96,17 @@ def issue_code(incident_id: int):  # type: ignore[no-untyped-def]
                               claimant_id=data.get("claimant_id"))
     db().commit()
     return jsonify(_issued(row, clear)), 201
+
+
+@bp.post(API + "/codes/claimants")
+def issue_claimant_codes(incident_id: int):  # type: ignore[no-untyped-def]
+    """Issue a code to every active claimant who holds none; the clear codes and SMS texts, shown only now."""
+    case = service.get(db(), incident_id).ref
+    issued = public.issue_for_claimants(db(), actor=actor(), incident_id=incident_id)
+    db().commit()
+    return jsonify({"codes": [{"claimant_id": c.id, "name": c.name, "unit": c.unit, "code": clear,
+                               "sms": _sms("claimant_code", code=clear, case=case)}
+                              for c, clear in issued]}), 201
 
 
 @bp.post(API + "/codes/<int:code_id>/revoke")
@@ -168,6 +186,8 @@ IDS = {"type": "object", "required": ["claimant_ids"], "properties": {"claimant_
 register("public_admin.overview", responses={200: OVERVIEW})
 register("public_admin.issue_code", body={"type": "object", "required": ["kind"], "properties": {
     "kind": {"enum": ["incident", "claimant"]}, "claimant_id": ID}}, responses={201: ISSUED})
+register("public_admin.issue_claimant_codes", body={"type": "object"}, responses={201: obj(codes=array(obj(
+    claimant_id=INT, name=STR, unit=STR, code=STR, sms=STR)))})
 register("public_admin.revoke_code", body={"type": "object"}, responses={200: CODE_ROW})
 register("public_admin.reissue_code", body={"type": "object"}, responses={201: ISSUED})
 register("public_admin.set_stage", body={"type": "object", "properties": {

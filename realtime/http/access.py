@@ -148,6 +148,7 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     # -- public side (issue 15): the staff side; the public API needs no login (realtime.public)
     "public_admin.overview": Action.INCIDENT_VIEW,
     "public_admin.issue_code": Action.PUBLIC_MANAGE,
+    "public_admin.issue_claimant_codes": Action.PUBLIC_MANAGE,
     "public_admin.revoke_code": Action.PUBLIC_MANAGE,
     "public_admin.reissue_code": Action.PUBLIC_MANAGE,
     "public_admin.set_stage": Action.PUBLIC_MANAGE,

@@ -56,6 +56,24 @@
     if (kind === "claimant") body.claimant_id = parseInt(document.getElementById("pub-claimant-id").value, 10);
     C.api("POST", base + "/codes", body).then(shown).catch(fail);
   });
+  var all = document.getElementById("pub-issue-all");
+  if (all) all.addEventListener("click", function () {
+    C.api("POST", base + "/codes/claimants", {}).then(function (out) {
+      var table = document.getElementById("pub-bulk");
+      var body = table.querySelector("tbody");
+      body.textContent = "";
+      out.codes.forEach(function (c) {
+        var tr = document.createElement("tr");
+        [c.name + " · " + c.unit, c.code, c.sms].forEach(function (t) {
+          var td = document.createElement("td");
+          td.textContent = t;
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      });
+      table.hidden = false;
+    }).catch(fail);
+  });
   box.addEventListener("click", function (ev) {
     var t = ev.target;
     if (!t.classList) return;

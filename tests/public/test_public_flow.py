@@ -191,3 +191,19 @@ def test_preview_shows_the_text_and_warns_about_contacts_and_names(world, sessio
     body = r.get_json()
     assert body["text"] == f"请 {name} 明早联系 13800138000" and set(body["warnings"]) == {"phone", "claimant_name"}
     assert staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()["public"]["updates"] == []
+
+
+@sqlite_only
+def test_codes_for_every_claimant_at_once_with_their_sms(world):
+    app, staff, w = world
+    r = staff.post(f"/api/v1/incidents/{w.incident_id}/public/codes/claimants", {})
+    assert r.status_code == 201
+    issued = r.get_json()["codes"]
+    active = staff.get(f"/api/v1/incidents/{w.incident_id}/claimants?status=active&limit=5000").get_json()["total"]
+    assert len(issued) == active - 1  # api_world already gave one claimant a code
+    one = issued[0]
+    assert one["code"] in one["sms"] and "http://localhost/p" in one["sms"] and "{" not in one["sms"]
+    anon = app.test_client()
+    assert anon.get(f"/api/v1/public/progress?code={one['code']}").get_json()["kind"] == "claimant"
+    again = staff.post(f"/api/v1/incidents/{w.incident_id}/public/codes/claimants", {})
+    assert again.get_json()["codes"] == []
