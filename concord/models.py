@@ -28,5 +28,7 @@ from incident.security import models as _security  # noqa: F401,E402
 
 # -- intake follow-up and notification channels (issue 12)
 from playbooks.proposals import models as _proposals  # noqa: F401,E402
+# -- public side (issue 15)
+from incident.public import models as _public  # noqa: F401,E402
 
 metadata = Base.metadata

@@ -189,6 +189,33 @@ LABELS["field"].update({
     "is_legal": "legal staff", "session_id": "session", "locale": "language", "user_id": "user",
     "require_totp_for_legal": "two-factor for legal staff"})
 
+# -- public side (issue 15): its events, action, claimant status, code kinds and fields
+LABELS["event"].update({
+    "public.code_issued": "public code issued", "public.code_revoked": "public code revoked",
+    "public.codes_issued": "claimant codes issued",
+    "public.stage_changed": "public stage changed", "public.update_published": "public update published",
+    "claimant.self_registered": "complainant registered on site",
+    "claimant.registration_confirmed": "self-registrations confirmed",
+    "claimant.registration_rejected": "self-registrations rejected",
+    "public.survey_answered": "satisfaction survey answered"})
+LABELS["action"]["public.manage"] = "manage the public progress page and codes"
+LABELS["claimant_status"].update({"pending": "pending confirmation", "rejected": "rejected"})
+LABELS["public_agreement"] = {"in_preparation": "in preparation", "signed": "signed, awaiting the seal",
+                              "sealed": "sealed", "void": "voided", "not_sealed": "not sealed"}
+LABELS["verdict_public"] = {"intact": "intact: sealed by us and unchanged", "modified": "modified after sealing",
+                            "unknown_signer": "signed by an unknown signer", "unsigned": "not signed",
+                            "not_pdf": "not a PDF file"}
+LABELS["survey_score"] = {"5": "very satisfied", "4": "satisfied", "3": "neutral", "2": "unsatisfied",
+                          "1": "very unsatisfied"}
+LABELS["survey_reason"] = {"speed": "how fast it went", "attitude": "the staff's attitude", "outcome": "the outcome",
+                           "information": "being kept informed", "fairness": "fair treatment"}
+LABELS["code_kind"] = {"incident": "incident code", "claimant": "claimant code", "survey": "survey link"}
+LABELS["field"].update({
+    "kind": "kind", "code_id": "code", "stage": "stage", "names": "stage names", "text": "text",
+    "next_update_due": "next update due", "consent": "consent to the privacy notice", "demand": "demand",
+    "last4": "last four digits of the phone", "score": "score", "reasons": "reasons",
+    "claimant_ids": "claimants", "token": "link"})
+
 
 def label(_: Callable[..., str], kind: str, value: str | None) -> str:
     """Translated label of an enum value; the raw value when unknown."""

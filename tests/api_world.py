@@ -82,6 +82,12 @@ def build(session: Session, settings: Any) -> World:
                                total=0, done=0, failed=0, started_at=clock.now(), finished_at=clock.now(),
                                started_by_name=leader.display_name))
     session.flush()
+    # -- public side (issue 15): an incident code and a claimant code, so revoke/re-issue have targets
+    from incident.public import service as public
+    from incident.public.models import PublicCode
+    public.issue(session, actor=leader.actor, incident_id=inc.id, kind="incident")
+    first = session.scalars(select(Claimant.id).where(Claimant.incident_id == inc.id).limit(1)).first()
+    public.issue(session, actor=leader.actor, incident_id=inc.id, kind="claimant", claimant_id=first)
     session.commit()
 
     def ids(model: Any, *where: Any) -> list[int]:
@@ -103,6 +109,7 @@ def build(session: Session, settings: Any) -> World:
         "recording_id": ids(Recording, Recording.incident_id == inc.id),
         "keyword_id": ids(RiskKeyword),
         "notification_id": ids(Notification),
+        "code_id": ids(PublicCode, PublicCode.incident_id == inc.id),  # -- public side (issue 15)
     }
     world.keys = {"key": [i.playbook for i in session.scalars(select(ChecklistItem).where(
         ChecklistItem.incident_id == inc.id).limit(1))]}

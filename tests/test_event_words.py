@@ -124,6 +124,16 @@ SAMPLES = {
     "agreement.batch_resumed": {"kind": "seal", "pending": 27},
     "agreement.batch_abandoned": {"kind": "generate", "pending": 3},
     "agreement.batch_finished": {"kind": "generate", "status": "done", "done": 26, "total": 26, "failed": 0},
+    # -- public side (issue 15)
+    "public.code_issued": {"kind": "claimant", "hint": "7K3M", "claimant_id": 3},
+    "public.code_revoked": {"kind": "incident", "hint": "Q9XA"},
+    "public.codes_issued": {"count": 86, "kind": "claimant"},
+    "public.stage_changed": {"from": 1, "to": 2, "renamed": False, "next_update_due": None},
+    "public.update_published": {"text": "今晚 8 点在物业中心通报进展", "update_id": 1},
+    "claimant.self_registered": {"name": "王𠮷", "unit": "9栋1单元302", "phone": "139****9000"},
+    "claimant.registration_confirmed": {"count": 3, "claimant_ids": [1, 2, 3], "headcount": {"from": 3, "to": 6}},
+    "claimant.registration_rejected": {"count": 1, "claimant_ids": [4], "headcount": {"from": 6, "to": 6}},
+    "public.survey_answered": {"score": 4, "reasons": ["speed"], "text": "处理及时", "claimant_id": 3},
 }
 
 

@@ -107,7 +107,8 @@ def story(inp: RenderInput, _: Translator) -> list[Any]:
     ])]
     if inp.content_sha256:
         out += [Spacer(1, 5 * mm), VerificationBlock(inp.ref, inp.content_sha256, inp.head_hash,
-                                                     inp.verify_url, _, st, seq=inp.head_seq)]
+                                                     inp.verify_url, _, st, seq=inp.head_seq,
+                                                     progress_url=inp.verify_url.split("/verify?")[0] + "/p")]
     return out
 
 

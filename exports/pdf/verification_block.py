@@ -51,7 +51,7 @@ class QrFlowable(Flowable):
 
 class VerificationBlock(Table):
     def __init__(self, ref: str, content_sha256: str, head_hash: str, url: str, _: Any, st: Any,
-                 seq: int = 0) -> None:
+                 seq: int = 0, progress_url: str = "") -> None:
         head_label = _("Incident timeline head hash at signing (event #%(seq)s):", seq=seq) if seq else \
             _("Incident timeline head hash at signing:")
         text = [para(_("Verification"), st["h"]),
@@ -59,6 +59,9 @@ class VerificationBlock(Table):
                 para(_("SHA-256 of the content:"), st["cell"]), para(content_sha256, st["mono"]),
                 para(head_label, st["cell"]), para(head_hash, st["mono"]),
                 para(_("Scan the code or upload this file at %(url)s to check it.", url=url), st["small"])]
+        if progress_url:  # -- public side (issue 15): where the claimant follows the case, with their code
+            text.append(para(_("Follow your case at %(url)s with your code; verify reference: %(ref)s.",
+                               url=progress_url, ref=ref), st["small"]))
         super().__init__([[text, QrFlowable(url)]], colWidths=[130 * mm, QR + 4 * mm])
         self.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))

@@ -59,6 +59,8 @@ class Action(StrEnum):
     # -- notifications where the team is (issue 12): group robots for the organisation / one incident
     NOTIFY_CONFIGURE = "notify.configure"
     NOTIFY_EDIT = "notify.edit"
+    # -- public side (issue 15): codes, the public stage and updates
+    PUBLIC_MANAGE = "public.manage"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -110,6 +112,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     # -- notifications (issue 12)
     Action.NOTIFY_CONFIGURE: frozenset({ADMIN}),
     Action.NOTIFY_EDIT: OVERSIGHT | {LEADER},
+    # -- public side (issue 15)
+    Action.PUBLIC_MANAGE: OVERSIGHT | {LEADER, CS},
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,

@@ -1,8 +1,7 @@
 """Agreements over HTTP: drafting, review, signing, sealing, batches, templates and verification.
 
-The verify page (the QR code's target) sits behind the login like every page; opening it to the
-public is one line (add "verify.page" and "verify.upload" to realtime.auth.PUBLIC_ENDPOINTS) and a
-decision for the organisation: it reveals an agreement's status to anyone holding its number.
+The verify page (the QR code's target) is public since issue 15: without a login it answers only
+the verdict, the agreement's number and date and whether it was voided since (realtime.public.verify).
 """
 from __future__ import annotations
 
@@ -265,12 +264,20 @@ def verify_api():  # type: ignore[no-untyped-def]
 @public.get("/verify")
 def page():  # type: ignore[no-untyped-def]
     ref = request.args.get("ref", "")[:60]
+    from realtime.auth import current_user
+    if current_user() is None:  # -- public side (issue 15): without a login, the public answer only
+        from realtime.public.verify import page as public_page
+        return public_page(ref)
     ag = db().scalars(select(Agreement).where(Agreement.ref == ref)).first() if ref else None
     return render_template("agreements/verify.html", ref=ref, agreement=ag, result=None)
 
 
 @public.post("/verify")
 def upload():  # type: ignore[no-untyped-def]
+    from realtime.auth import current_user
+    if current_user() is None:  # -- public side (issue 15)
+        from realtime.public.verify import upload as public_upload
+        return public_upload()
     try:
         result = seal.verify_document(db(), _upload(), seal.trust_roots(_settings()))
         status = 200

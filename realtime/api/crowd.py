@@ -209,9 +209,11 @@ def mandate_covers(incident_id: int, representative_id: int):  # type: ignore[no
 # -- OpenAPI: bodies, queries and responses of the crowd routes
 CLAIMANT = obj(id=INT, incident_id=INT, name=STR, unit=STR, segment=STR,
                phone={"type": "string", "description": "masked"}, id_number={"type": "string", "description": "masked"},
-               has_id_number=BOOL, status={"enum": ["active", "withdrawn", "settled"]}, joined_at=TIME, version=INT,
+               has_id_number=BOOL, joined_at=TIME, version=INT,
                attributes={"type": "object", "additionalProperties": STR,
-                           "description": "the import file's other columns, as text"})
+                           "description": "the import file's other columns, as text"},
+               # -- public side (issue 15): self-registrations pending, or rejected by staff
+               status={"enum": ["active", "withdrawn", "settled", "pending", "rejected"]})
 REPRESENTATIVE = obj(
     id=INT, claimant_id=INT, name=STR, unit=STR, phone=STR, mandate={"enum": ["negotiate_only", "sign_on_behalf"]},
     mandate_document=null(ATTACHMENT), status=STR, elected_at=TIME, ended_at=null(TIME), replaced_by_id=null(INT),
@@ -227,7 +229,8 @@ IMPORT_REPORT = obj(mode=STR, filename=STR, rows=INT, valid=INT, stored=INT, ski
 LIMIT = {"type": "integer", "minimum": 1, "maximum": 5000}
 register("crowd.crowd", query={"limit": LIMIT}, responses={200: CROWD})
 register("crowd.list_claimants", query={
-    "status": {"enum": ["active", "withdrawn", "settled"]}, "q": {"type": "string", "description": "name or unit"},
+    "status": {"enum": ["active", "withdrawn", "settled", "pending", "rejected"]},  # pending, rejected: issue 15
+    "q": {"type": "string", "description": "name or unit"},
     "limit": LIMIT, "offset": {"type": "integer", "minimum": 0, "maximum": 10**9}},
     responses={200: obj(total=INT, claimants=array(CLAIMANT))})
 register("crowd.export_claimants", responses={200: file("text/csv", description="claimants, numbers masked")})

@@ -55,3 +55,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake.pages)
     app.register_blueprint(robots.bp)
     app.register_blueprint(robots.pages)
+    # -- public side (issue 15): staff API, then the public pages, API, limits and live namespace
+    from realtime.api import public as public_admin
+    from realtime import public as public_side
+    app.register_blueprint(public_admin.bp)
+    public_side.register(app)

@@ -173,6 +173,23 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "claimant_import.saved_mapping": Action.CLAIMANT_EDIT,
     # -- board (issue 12): the strip and each section of the board on their own
     "board.fragment": Action.INCIDENT_VIEW,
+    # -- public side (issue 15): the staff side; the public API needs no login (realtime.public)
+    "public_admin.overview": Action.INCIDENT_VIEW,
+    "public_admin.issue_code": Action.PUBLIC_MANAGE,
+    "public_admin.issue_claimant_codes": Action.PUBLIC_MANAGE,
+    "public_admin.revoke_code": Action.PUBLIC_MANAGE,
+    "public_admin.reissue_code": Action.PUBLIC_MANAGE,
+    "public_admin.set_stage": Action.PUBLIC_MANAGE,
+    "public_admin.preview": Action.PUBLIC_MANAGE,
+    "public_admin.publish": Action.PUBLIC_MANAGE,
+    "public_admin.confirm_registrations": Action.CLAIMANT_EDIT,
+    "public_admin.reject_registrations": Action.CLAIMANT_EDIT,
+    "public_api.progress": LOGGED_IN,
+    "public_api.register": LOGGED_IN,
+    "public_api.claimant_copy": LOGGED_IN,
+    "public_api.verify_upload": LOGGED_IN,
+    "public_api.verify_ref": LOGGED_IN,
+    "public_api.survey_answer": LOGGED_IN,
 }
 
 

@@ -15,6 +15,9 @@ class ClaimantStatus(StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"   # left the group complaint
     SETTLED = "settled"       # signed an agreement
+    # -- public side (issue 15): registered themselves on site, until staff confirm or reject
+    PENDING = "pending"
+    REJECTED = "rejected"
 
 
 class Claimant(Base):

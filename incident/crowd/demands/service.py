@@ -70,7 +70,8 @@ def create_template(session: Session, *, actor: Actor, incident_id: int, data: d
     owner = parse_text(data.get("owner"), "owner", 120, required=True)
     deadline = parse_deadline(data.get("deadline"))
     segment = parse_text(data.get("segment"), "segment", 120)
-    q = select(Claimant.id).where(Claimant.incident_id == inc.id, Claimant.status != "withdrawn")
+    q = select(Claimant.id).where(Claimant.incident_id == inc.id,  # -- issue 15: not the unconfirmed
+                                  Claimant.status.notin_(("withdrawn", "pending", "rejected")))
     if segment:
         q = q.where(Claimant.segment == segment)
     claimant_ids = list(session.scalars(q.order_by(Claimant.id)))

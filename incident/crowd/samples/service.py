@@ -22,7 +22,8 @@ MAX_K = 1000
 def population(session: Session, incident_id: int) -> dict[str, list[int]]:
     """The current sampling population as {segment: sorted claimant ids}."""
     rows = session.execute(select(Claimant.id, Claimant.segment).where(
-        Claimant.incident_id == incident_id, Claimant.status != "withdrawn").order_by(Claimant.id))
+        Claimant.incident_id == incident_id,  # -- issue 15: self-registrations count once confirmed
+        Claimant.status.notin_(("withdrawn", "pending", "rejected"))).order_by(Claimant.id))
     out: dict[str, list[int]] = {}
     for cid, seg in rows:
         out.setdefault(seg or "", []).append(cid)

@@ -1,0 +1,71 @@
+"""The satisfaction survey: a one-time link from the claimant's progress page, answered once.
+
+No callback model exists yet, so answers land in `survey_answers` (score 1-5, reasons, free text) and
+as a timeline event; a callback feature can read them from there.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from incident import clock, service, timeline
+from incident.errors import Conflict, ValidationError
+from incident.public.lookup import resolve
+from incident.public.models import CodeKind, PublicCode, SurveyAnswer
+from incident.public.registration import PUBLIC
+from incident.public.service import issue
+
+REASONS = ("speed", "attitude", "outcome", "information", "fairness")
+SCORES = range(1, 6)
+MAX_TEXT = 1000
+
+
+def answered(session: Session, claimant_id: int) -> bool:
+    return session.scalar(select(SurveyAnswer.id).where(SurveyAnswer.claimant_id == claimant_id).limit(1)) \
+        is not None
+
+
+def open_link(session: Session, *, claimant_code: PublicCode) -> str:
+    """A fresh one-time survey link token for the claimant of this (live) claimant code."""
+    if claimant_code.kind != CodeKind.CLAIMANT.value or claimant_code.claimant_id is None:
+        raise Conflict("the survey needs a claimant's code", field="code")
+    if answered(session, claimant_code.claimant_id):
+        raise Conflict("you have already answered the survey, thank you", field="code")
+    _row, clear = issue(session, actor=PUBLIC, incident_id=claimant_code.incident_id,
+                        kind=CodeKind.SURVEY.value, claimant_id=claimant_code.claimant_id, system=True)
+    return clear
+
+
+def answer(session: Session, *, token: Any, data: Any) -> SurveyAnswer:
+    """Record the answer; the link is spent at once (a second use finds nothing)."""
+    link = resolve(session, token, kinds=(CodeKind.SURVEY.value,))
+    if link.used_at is not None or link.claimant_id is None:
+        raise Conflict("this survey link was already used", field="token")
+    if not isinstance(data, dict):
+        raise ValidationError("body must be a JSON object", field="body", reason="invalid")
+    score = data.get("score")
+    if isinstance(score, str) and score.strip().isdigit():
+        score = int(score.strip())
+    if not isinstance(score, int) or isinstance(score, bool) or score not in SCORES:
+        raise ValidationError("score must be 1 … 5", field="score")
+    reasons = data.get("reasons") or []
+    if isinstance(reasons, str):
+        reasons = [reasons]
+    if not isinstance(reasons, list) or any(r not in REASONS for r in reasons):
+        raise ValidationError("reasons must be among the listed ones", field="reasons")
+    text = data.get("text") or ""
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise ValidationError("%(field)s is longer than %(max)s characters", field="text", max=MAX_TEXT)
+    if answered(session, link.claimant_id):
+        raise Conflict("you have already answered the survey, thank you", field="token")
+    inc = service.get(session, link.incident_id, lock=True)
+    link.used_at = clock.now()
+    row = SurveyAnswer(incident_id=inc.id, claimant_id=link.claimant_id, score=score,
+                       reasons=sorted(set(reasons)), text=text.strip(), answered_at=link.used_at)
+    session.add(row)
+    session.flush()
+    timeline.record(session, inc, "public.survey_answered", PUBLIC, {
+        "claimant_id": link.claimant_id, "score": score, "reasons": row.reasons, "text": row.text[:200]})
+    return row
