@@ -26,4 +26,10 @@ from playbooks.notify import models as _notify  # noqa: F401,E402
 # -- security log (issue 10)
 from incident.security import models as _security  # noqa: F401,E402
 
+# -- callbacks and the written reply (issue 13)
+from incident.callbacks import gate as _callback_gate  # noqa: F401,E402  (the closing gate's condition)
+from incident.callbacks import models as _callbacks  # noqa: F401,E402
+from exports.replies import models as _replies  # noqa: F401,E402
+from exports.replies import moments as _reply_moments  # noqa: F401,E402  (the agreements' moment)
+
 metadata = Base.metadata

@@ -176,6 +176,16 @@ LABELS["field"].update({
     "is_legal": "legal staff", "session_id": "session", "locale": "language", "user_id": "user",
     "require_totp_for_legal": "two-factor for legal staff"})
 
+# -- callbacks and the written reply (issue 13): actions and form fields
+LABELS["action"].update({
+    "reply.draft": "draft or edit the written reply", "reply.approve": "approve the written reply as leader",
+    "reply.approve_legal": "approve the written reply as legal", "reply.issue": "issue the written reply",
+    "callback.record": "record callbacks"})
+LABELS["field"].update({
+    "satisfaction": "satisfaction", "reasons": "reasons", "reached": "reached", "channel": "channel",
+    "callback_id": "callback", "reply_id": "written reply", "measures": "measures", "opening": "opening",
+    "closing": "closing", "contact": "contact", "parts": "template parts"})
+
 
 def label(_: Callable[..., str], kind: str, value: str | None) -> str:
     """Translated label of an enum value; the raw value when unknown."""

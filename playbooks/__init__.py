@@ -18,6 +18,8 @@ def install() -> None:
     from incident import service
     if _on_open not in service.OPEN_HOOKS:
         service.OPEN_HOOKS.append(_on_open)
+    from playbooks import callbacks  # -- callbacks (issue 13): the gate's declarations, second rounds
+    callbacks.install()
 
 
 install()

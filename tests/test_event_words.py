@@ -112,6 +112,26 @@ SAMPLES = {
     "agreement.batch_resumed": {"kind": "seal", "pending": 27},
     "agreement.batch_abandoned": {"kind": "generate", "pending": 3},
     "agreement.batch_finished": {"kind": "generate", "status": "done", "done": 26, "total": 26, "failed": 0},
+    # -- callbacks and the written reply (issue 13)
+    "reply.drafted": {"reply_id": 1, "version": 1, "claimants": 5, "promises_money": True, "template_version": 0},
+    "reply.changed": {"reply_id": 1, "version": 2, "changed": ["facts"], "approval_dropped": True},
+    "reply.approved": {"reply_id": 1, "version": 2, "by": "legal", "status": "approved"},
+    "reply.issued": {"reply_id": 1, "version": 2, "recipients": ["王芳", "李𠮷"], "attachment_id": 3,
+                     "pdf_sha256": "ab" * 32, "due_at": AT, "late": True},
+    "callback.scheduled": {"callback_ids": [1, 2], "count": 2, "anchor": "reply_issued", "per": "claimant",
+                           "anchor_at": AT, "due_at": AT, "spec": "mall_complaint#1"},
+    "callback.due": {"callback_ids": [1, 2], "names": ["王芳", "李强", "a", "b", "c", "d"], "count": 6, "notified": [3]},
+    "callback.overdue": {"callback_ids": [1], "names": ["王芳"], "count": 1, "notified": [3]},
+    "callback.attempted": {"callback_id": 1, "name": "王芳", "round": 2, "channel": "visit", "attempt": 1,
+                           "max_attempts": 3, "note": ""},
+    "callback.unreachable": {"callback_id": 1, "name": "王芳", "round": 1, "channel": "phone", "attempt": 3,
+                             "max_attempts": 3},
+    "callback.recorded": {"callback_id": 1, "name": "王芳", "round": 1, "channel": "phone", "attempt": 1,
+                          "max_attempts": 3, "satisfaction": "dissatisfied", "reasons": ["compensation_low"],
+                          "note": "退款只退了一半", "covers": 1},
+    "callback.second_round": {"callback_id": 1, "new_callback_id": 2, "name": "王芳", "round": 2, "from": "D",
+                              "to": "C", "handler": "department_manager", "due_at": AT,
+                              "satisfaction": "dissatisfied", "notified": [4]},
 }
 
 

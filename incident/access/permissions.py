@@ -56,6 +56,12 @@ class Action(StrEnum):
     PASSWORD_RESET = "user.reset_password"
     QUALIFICATION_SET = "user.qualify"
     ACCOUNT_POLICY_SET = "account.policy"
+    # -- callbacks and the written reply (issue 13)
+    REPLY_DRAFT = "reply.draft"
+    REPLY_APPROVE = "reply.approve"
+    REPLY_APPROVE_LEGAL = "reply.approve_legal"
+    REPLY_ISSUE = "reply.issue"
+    CALLBACK_RECORD = "callback.record"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -104,6 +110,13 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.PASSWORD_RESET: frozenset({ADMIN}),
     Action.QUALIFICATION_SET: frozenset({ADMIN}),
     Action.ACCOUNT_POLICY_SET: frozenset({ADMIN}),
+    # -- callbacks and the written reply (issue 13): the leader approves, legal too where money is
+    # promised, customer service issues it and calls back
+    Action.REPLY_DRAFT: OVERSIGHT | {LEADER, CS, LEGAL},
+    Action.REPLY_APPROVE: frozenset({LEADER}),
+    Action.REPLY_APPROVE_LEGAL: frozenset({LEGAL}),
+    Action.REPLY_ISSUE: OVERSIGHT | {LEADER, CS},
+    Action.CALLBACK_RECORD: OVERSIGHT | {LEADER, CS},
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,

@@ -36,3 +36,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- callbacks and the written reply (issue 13)
+    from realtime.api import callbacks as callbacks_api
+    from realtime.api import replies as replies_api
+    app.register_blueprint(replies_api.bp)
+    app.register_blueprint(callbacks_api.bp)
