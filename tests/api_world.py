@@ -46,6 +46,8 @@ def build(session: Session, settings: Any) -> World:
     from incident.triage.store import RiskKeyword
     from playbooks.models import ChecklistItem
     from playbooks.notify.models import Notification
+    from exports.replies.models import WrittenReply  # -- callbacks and the written reply (issue 13)
+    from incident.callbacks.models import Callback
 
     from incident.accounts.sessions import confirm_secret
     from incident.db import begin_write
@@ -82,6 +84,13 @@ def build(session: Session, settings: Any) -> World:
                                total=0, done=0, failed=0, started_at=clock.now(), finished_at=clock.now(),
                                started_by_name=leader.display_name))
     session.flush()
+    # -- callbacks and the written reply (issue 13): a drafted reply and one scheduled round
+    from exports.replies import service as replies
+    from incident.callbacks import service as callbacks
+    replies.draft(session, actor=leader.actor, incident_id=inc.id)
+    callbacks.schedule(session, inc, spec_key="property_mass#1", anchor="demands_fulfilled", anchor_at=clock.now(),
+                       offset_minutes=60, window_minutes=60, per="representative", attempts=3)
+    session.flush()
     session.commit()
 
     def ids(model: Any, *where: Any) -> list[int]:
@@ -103,6 +112,9 @@ def build(session: Session, settings: Any) -> World:
         "recording_id": ids(Recording, Recording.incident_id == inc.id),
         "keyword_id": ids(RiskKeyword),
         "notification_id": ids(Notification),
+        # -- callbacks and the written reply (issue 13)
+        "reply_id": ids(WrittenReply, WrittenReply.incident_id == inc.id),
+        "callback_id": ids(Callback, Callback.incident_id == inc.id),
     }
     world.keys = {"key": [i.playbook for i in session.scalars(select(ChecklistItem).where(
         ChecklistItem.incident_id == inc.id).limit(1))]}

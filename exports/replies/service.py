@@ -173,6 +173,7 @@ def issue(session: Session, *, actor: Actor, incident_id: int, reply_id: Any, or
     if r.status != ReplyStatus.APPROVED.value:
         need = "the leader's approval" + (" and legal's" if r.promises_money else "")
         raise Conflict(f"the reply needs {need} before it is issued", field="status", status=r.status)
+    _printable(r.content)  # a missing glyph would print as an empty box in the sent document
     now = clock.now()
     r.recipients = drafting.recipients(session, inc)
     r.issued_at, r.issued_by_name, r.status = now, actor.name, ReplyStatus.ISSUED.value
