@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from exports.replies import service as replies
 from exports.replies import templates
 from incident import service
-from incident.access.permissions import Action
+from incident.access.permissions import Action, can_map
+from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
+from realtime.sections import Section, register_section
 from realtime.openapi import ANY_OBJ, BOOL, INT, STR, TIME, VERSION, array, file, null, obj, register
 
 bp = Blueprint("replies_api", __name__)
@@ -142,3 +144,22 @@ register("replies_api.get_reply_template", query={"locale": LOCALE}, responses={
 register("replies_api.edit_reply_template", body={"type": "object", "required": ["parts"], "properties": {
     "parts": {"type": "object", "properties": {k: TEXT for k in templates.PARTS}, "additionalProperties": False},
     "note": {"type": "string", "maxLength": 300}, "locale": LOCALE, "version": VERSION}}, responses={200: TEMPLATE})
+
+
+def _provider(session: Any, a: Any, inc: Any, can: dict[str, bool]) -> dict[str, Any]:
+    rows = [r.to_dict() for r in replies.listing(session, inc.id)]
+    return {"replies": rows, "due_at": replies.due_at(inc).isoformat(),
+            "eligible": inc.scope == "group" or inc.safety_issue,
+            "preparing": any(r["status"] != "issued" for r in rows)}
+
+
+@bp.get("/incidents/<int:incident_id>/sections/replies")
+def fragment(incident_id: int):  # type: ignore[no-untyped-def]
+    """The written-reply section alone, re-fetched by replies.js when a reply event arrives."""
+    a = actor()
+    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
+    can = can_map(a, seats_of(db(), inc.id, a.user_id))
+    return render_template("sections/replies.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+
+
+register_section(Section("replies", "sections/replies.html", _provider, order=65, script="replies.js"))

@@ -93,3 +93,20 @@ def test_callbacks_board_and_recording_through_the_api(api_as, session, session_
     page = cs.get(f"/incidents/{inc.id}/sections/callbacks").get_data(as_text=True)
     assert 'id="cb-dist-very_satisfied">1<' in page and "非常满意" in page and "记录回访" in page
     assert "very_satisfied</" not in page and "None" not in page
+
+
+def test_the_reply_section_offers_what_each_seat_may_do(api_as, session, mall):
+    inc = mall["incident"]
+    cs, leader, legal = api_as(mall["cs"]), api_as(mall["leader"]), api_as(mall["legal"])
+    page = cs.get(f"/incidents/{inc.id}/sections/replies").get_data(as_text=True)
+    assert "起草书面答复" in page and "组长审批" not in page
+    reply = cs.post(f"/api/v1/incidents/{inc.id}/replies", json={}).get_json()
+    lead = leader.get(f"/incidents/{inc.id}/sections/replies").get_data(as_text=True)
+    assert "组长审批" in lead and "法务审核" not in lead and "起草书面答复" not in lead
+    law = legal.get(f"/incidents/{inc.id}/sections/replies").get_data(as_text=True)
+    assert "法务审核" in law and "组长审批" not in law
+    leader.post(f"/api/v1/incidents/{inc.id}/replies/{reply['id']}/approve", json={})
+    legal.post(f"/api/v1/incidents/{inc.id}/replies/{reply['id']}/approve-legal", json={})
+    assert "发给投诉人代表" in cs.get(f"/incidents/{inc.id}/sections/replies").get_data(as_text=True)
+    board = cs.get(f"/incidents/{inc.id}").get_data(as_text=True)
+    assert 'id="replies"' in board and 'id="callbacks"' in board and "replies.js" in board
