@@ -78,10 +78,27 @@ def test_from_the_demand_items_fulfilled_per_representative(session, session_fac
     assert jobs.run_due(session_factory)["callbacks_scheduled"] == 0  # scheduled once
 
 
-def test_from_the_agreements_sealed_only_when_every_one_is_sealed_or_void(session, session_factory, mall, frozen):
+SEALED_PLAYBOOK = """key: sealed_callbacks
+title: {zh_CN: 盖章后回访, en: Callback after sealing}
+steps:
+  - {id: note, title: {zh_CN: 记录, en: Note}, phase: close, seat: customer_service}
+callbacks:
+  - {after: agreement_sealed, in: +2d, per: claimant, attempts: 2}
+"""
+
+
+@pytest.fixture
+def sealed_playbook(tmp_path):  # type: ignore[no-untyped-def]
+    (tmp_path / "sealed.yaml").write_text(SEALED_PLAYBOOK, encoding="utf-8")
+    loader.configure(tmp_path)
+    yield
+    loader.configure(None)
+
+
+def test_from_the_agreements_sealed_only_when_every_one_is_sealed_or_void(session, session_factory, mall, frozen,
+                                                                         sealed_playbook):
     inc = mall["incident"]
-    swap(session, mall, "property_mass")
-    from exports.replies.moments import agreements_sealed
+    swap(session, mall, "sealed_callbacks")  # an instance playbook (instance/playbooks) declares it
     template = session.scalars(select(AgreementTemplate)).first()
     now = clock.now()
 
@@ -95,12 +112,21 @@ def test_from_the_agreements_sealed_only_when_every_one_is_sealed_or_void(sessio
 
     agreement(1, "sealed")
     second = agreement(2, "signed")
-    assert agreements_sealed(session, inc) is None
+    session.commit()
+    jobs.run_due(session_factory)
+    assert rows(session, inc) == []  # one agreement is only signed: not yet
+    again(session)
     frozen.advance(hours=3)
+    second = session.get(Agreement, second.id)
     second.status, second.sealed_at = "sealed", clock.now()
     agreement(3, "void")
-    assert agreements_sealed(session, inc) == clock.now()
     session.commit()
+    sealed_at = clock.now()
+    frozen.advance(minutes=1)
+    assert jobs.run_due(session_factory)["callbacks_scheduled"] == 5
+    got = rows(session, inc)
+    assert {cb.anchor for cb in got} == {"agreement_sealed"} and {cb.anchor_at for cb in got} == {sealed_at}
+    assert {cb.due_at for cb in got} == {sealed_at + timedelta(days=2)} and {cb.max_attempts for cb in got} == {2}
 
 
 def test_from_the_incident_resolved_and_what_the_gate_says_before(session, session_factory, mall, frozen):
