@@ -67,10 +67,12 @@ def summary(session: Session, incident_id: int, now: datetime | None = None) -> 
         counts[state(cb, now)] += 1
     answers = latest_answers(rows)
     dist = {level.value: 0 for level in SCALE}
+    weighted = dict(dist)  # a representative's answer speaks for the claimants they represent
     for cb in answers.values():
         dist[cb.satisfaction] += 1  # type: ignore[index]
+        weighted[cb.satisfaction] += max(1, len(cb.covers or []))  # type: ignore[index]
     happy = dist["very_satisfied"] + dist["satisfied"]
     total = sum(dist.values())
-    return {"counts": counts, "distribution": dist, "answered": total,
+    return {"counts": counts, "distribution": dist, "claimant_distribution": weighted, "answered": total,
             "satisfied_share": f"{happy / total:.2f}" if total else None,
             "callbacks": [to_dict(cb, now) for cb in rows]}

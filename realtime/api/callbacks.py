@@ -53,6 +53,7 @@ CALLBACK = obj(id=INT, round=INT, anchor=STR, anchor_at=TIME, due_at=TIME, overd
                attempts=array(ATTEMPT), follows_id=null(INT), version=INT)
 register("callbacks_api.board", responses={200: obj(
     counts=obj(**{s: INT for s in queries.STATES}), distribution=obj(**{s.value: INT for s in SCALE}),
+    claimant_distribution=obj(**{s.value: INT for s in SCALE}),
     answered=INT, satisfied_share=null(STR), callbacks=array(CALLBACK))})
 register("callbacks_api.record_attempt", body={"type": "object", "required": ["channel", "reached"], "properties": {
     "channel": {"enum": [c.value for c in Channel]}, "reached": BOOL, "satisfaction": LEVEL,

@@ -76,6 +76,12 @@ def test_from_the_demand_items_fulfilled_per_representative(session, session_fac
     assert cb.anchor == "demands_fulfilled" and cb.due_at == clock.now() + timedelta(days=3)
     assert cb.due_at + timedelta(minutes=cb.window_minutes) == clock.now() + timedelta(days=7)
     assert jobs.run_due(session_factory)["callbacks_scheduled"] == 0  # scheduled once
+    again(session)
+    callbacks.record_attempt(session, actor=mall["cs"].actor, incident_id=inc.id, callback_id=cb.id,
+                             channel="visit", reached=True, satisfaction="satisfied")
+    session.commit()
+    summary = queries.summary(session, inc.id)
+    assert summary["distribution"]["satisfied"] == 1 and summary["claimant_distribution"]["satisfied"] == 5
 
 
 SEALED_PLAYBOOK = """key: sealed_callbacks
