@@ -239,3 +239,28 @@ callbacks:
     fields = {i.field for i in err.value.issues}
     assert {"done_by", "callbacks[0].after", "callbacks[0].per", "callbacks[0].attempts", "callbacks[0].window",
             "callbacks[0].colour", "callbacks[1]"} <= fields
+
+
+def test_a_reply_issued_in_time_meets_its_step_even_if_the_scheduler_runs_after_the_deadline(
+        session, session_factory, mall, frozen):
+    inc = mall["incident"]
+    frozen.advance(hours=23)
+    issue_reply(session, mall)
+    frozen.advance(hours=2)  # the scheduler was asleep past the 24-hour deadline
+    result = jobs.run_due(session_factory)
+    assert result["completed"] == 1
+    session.rollback()
+    done = [e.payload for e in events(session, inc.id, "playbook.step_done") if e.payload["step"] == "written_reply"]
+    assert done and done[0]["late"] is False and done[0]["done_by"] == "reply.issued" and done[0]["attachment_id"]
+    assert not [e for e in events(session, inc.id, "playbook.step_overdue") if e.payload["step"] == "written_reply"]
+    escalations = [e.payload["reason"] for e in events(session, inc.id, "grade.changed")
+                   if e.payload.get("cause") == "escalation"]
+    assert not [r for r in escalations if "written_reply" in r]  # other steps of the mall were late, not this
+
+
+def test_a_late_reply_is_recorded_late(session, session_factory, mall, frozen):
+    inc = mall["incident"]
+    frozen.advance(hours=30)
+    issue_reply(session, mall)
+    session.rollback()
+    assert events(session, inc.id, "reply.issued")[0].payload["late"] is True
