@@ -36,8 +36,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- exports (issue 14): the case workbook and its tables
+    from realtime.api import exports as exports_api
+    app.register_blueprint(exports_api.bp)
     # -- callbacks and the written reply (issue 13)
-    from realtime.api import callbacks as callbacks_api
-    from realtime.api import replies as replies_api
+    from realtime.api.followup import callbacks as callbacks_api
+    from realtime.api.followup import replies as replies_api
     app.register_blueprint(replies_api.bp)
     app.register_blueprint(callbacks_api.bp)

@@ -111,6 +111,10 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreements.preview": Action.INCIDENT_VIEW,
     "agreements.sealed_pdf": Action.INCIDENT_VIEW,
     "agreements.incident_report": Action.INCIDENT_VIEW,
+    # -- exports (issue 14)
+    "exports.workbook": Action.INCIDENT_VIEW,
+    "exports.table": Action.INCIDENT_VIEW,
+    "exports.chart": Action.INCIDENT_VIEW,
     "agreements.draft": Action.AGREEMENT_DRAFT,
     "agreements.update": Action.AGREEMENT_DRAFT,
     "agreements.submit": Action.AGREEMENT_DRAFT,
