@@ -73,7 +73,8 @@ def schedule_incident(session: Session, inc: Incident) -> int:
 
 def _schedule_all(factory: Callable[[], Session]) -> int:
     with unit_of_work(factory) as s:
-        ids = list(s.scalars(select(IncidentPlaybook.incident_id).join(Incident, Incident.id == IncidentPlaybook.incident_id)
+        ids = list(s.scalars(select(IncidentPlaybook.incident_id)
+                             .join(Incident, Incident.id == IncidentPlaybook.incident_id)
                              .where(IncidentPlaybook.dropped_at.is_(None), Incident.status != "closed").distinct()))
         made = 0
         for incident_id in ids:

@@ -74,7 +74,8 @@ def render(reply: dict[str, Any], org: str) -> bytes:
     buf = io.BytesIO()
     ref = reply["content"].get("ref", "")
     doc = SimpleDocTemplate(buf, pagesize=layout.PAGE, leftMargin=layout.MARGIN, rightMargin=layout.MARGIN,
-                            topMargin=layout.MARGIN, bottomMargin=layout.MARGIN, title=reply["content"].get("title", ""),
+                            topMargin=layout.MARGIN, bottomMargin=layout.MARGIN,
+                            title=reply["content"].get("title", ""),
                             subject=f"concord-reply:{ref}:{reply['id']}", author=org, creator="Concord", invariant=1)
     footer = _("Written reply %(ref)s", ref=ref)
     doc.build(story(reply, org, _), canvasmaker=layout.numbered_canvas(

@@ -136,7 +136,8 @@ def record_attempt(session: Session, *, actor: Actor, incident_id: int, callback
         else:
             timeline.record(session, inc, "callback.attempted", actor, base | {"note": note})
         return cb
-    cb.status, cb.done_at, cb.satisfaction, cb.reasons, cb.note = CallbackStatus.DONE.value, now, answer.value, why, note
+    cb.status, cb.done_at, cb.satisfaction = CallbackStatus.DONE.value, now, answer.value
+    cb.reasons, cb.note = why, note
     cb.recorded_by_id, cb.recorded_by_name = actor.user_id, actor.name
     timeline.record(session, inc, "callback.recorded", actor, base | {
         "satisfaction": answer.value, "reasons": why, "note": note, "covers": len(cb.covers or [])})

@@ -65,6 +65,8 @@ def test_the_reply_template_is_legal_staffs(api_as, session, mall):
     reply = cs.post(f"/api/v1/incidents/{mall['incident'].id}/replies", json={}).get_json()
     assert reply["template_version"] == 1 and reply["content"]["closing"].endswith(mall["incident"].ref)
     assert cs.get("/api/v1/reply-template?locale=fr").status_code == 400
+    names = {t["name"] for t in cs.get("/api/v1/agreement-templates").get_json()["templates"]}
+    assert "written_reply" not in names  # the agreement templates' history lists agreement wording only
 
 
 def test_callbacks_board_and_recording_through_the_api(api_as, session, session_factory, mall, frozen):
