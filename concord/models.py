@@ -30,5 +30,10 @@ from incident.security import models as _security  # noqa: F401,E402
 from playbooks.proposals import models as _proposals  # noqa: F401,E402
 # -- public side (issue 15)
 from incident.public import models as _public  # noqa: F401,E402
+# -- callbacks and the written reply (issue 13)
+from incident.callbacks import gate as _callback_gate  # noqa: F401,E402  (the closing gate's condition)
+from incident.callbacks import models as _callbacks  # noqa: F401,E402
+from exports.replies import models as _replies  # noqa: F401,E402
+from exports.replies import moments as _reply_moments  # noqa: F401,E402  (the agreements' moment)
 
 metadata = Base.metadata

@@ -215,6 +215,15 @@ LABELS["field"].update({
     "next_update_due": "next update due", "consent": "consent to the privacy notice", "demand": "demand",
     "last4": "last four digits of the phone", "score": "score", "reasons": "reasons",
     "claimant_ids": "claimants", "token": "link"})
+# -- callbacks and the written reply (issue 13): actions and form fields
+LABELS["action"].update({
+    "reply.draft": "draft or edit the written reply", "reply.approve": "approve the written reply as leader",
+    "reply.approve_legal": "approve the written reply as legal", "reply.issue": "issue the written reply",
+    "callback.record": "record callbacks"})
+LABELS["field"].update({
+    "satisfaction": "satisfaction", "reasons": "reasons", "reached": "reached", "channel": "channel",
+    "callback_id": "callback", "reply_id": "written reply", "measures": "measures", "opening": "opening",
+    "closing": "closing", "contact": "contact", "parts": "template parts"})
 
 
 def label(_: Callable[..., str], kind: str, value: str | None) -> str:

@@ -26,6 +26,8 @@ def install() -> None:
         service.OPEN_HOOKS.append(_on_open)
     if _on_retriage not in followup.RETRIAGE_HOOKS:
         followup.RETRIAGE_HOOKS.append(_on_retriage)
+    from playbooks import callbacks  # -- callbacks (issue 13): the gate's declarations, second rounds
+    callbacks.install()
 
 
 install()

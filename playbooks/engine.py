@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from datetime import timezone
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from incident import clock, timeline
-from incident.access.actor import Actor
+from incident.access.actor import SYSTEM, Actor
 from incident.access.permissions import Action
 from incident.attachments import Attachment
 from incident.errors import Conflict, Forbidden, NotFound, ValidationError
 from incident.models import Incident
 from incident.service import load_for
+from incident.timeline.models import Event
 from incident.taskgroup.queries import seats_of
 from playbooks import loader
 from playbooks.deadlines import event_anchor_time, set_due, step_of
@@ -196,3 +198,45 @@ def _start_followers(session: Session, inc: Incident, item: ChecklistItem, recur
         session.flush()
         started.append({"item_id": f.id, "step": f.step, "round": f.round, "due_at": f.due_at.isoformat()})
     return started
+
+
+# -- callbacks (issue 13): steps completed by an event (`done_by: reply.issued`)
+def complete_by_events(session: Session) -> int:
+    """Mark done every pending step whose `done_by` event has happened on its incident, at that
+    event's time (so lateness is judged by when it happened, not by when the scheduler noticed)."""
+    wanted: dict[str, list[tuple[str, str]]] = {}
+    for pb in loader.registry().values():
+        for s in pb.steps:
+            if s.done_by:
+                wanted.setdefault(s.done_by, []).append((pb.key, s.id))
+    if not wanted:
+        return 0
+    latest = (select(Event.incident_id, Event.type, func.max(Event.at).label("at"))
+              .where(Event.type.in_(list(wanted))).group_by(Event.incident_id, Event.type).subquery())
+    rows = session.execute(select(ChecklistItem, latest.c.type, latest.c.at)
+                           .join(latest, latest.c.incident_id == ChecklistItem.incident_id)
+                           .join(Incident, Incident.id == ChecklistItem.incident_id)
+                           .where(ChecklistItem.status == ItemStatus.PENDING.value,
+                                  ChecklistItem.kind == ItemKind.STEP.value, Incident.status != "closed")).all()
+    done = 0
+    for item, type_, at in rows:
+        if (item.playbook, item.step) not in wanted.get(type_, []):
+            continue
+        inc = session.get(Incident, item.incident_id, with_for_update=True, populate_existing=True)
+        item = session.get(ChecklistItem, item.id, with_for_update=True, populate_existing=True)
+        if item is None or item.status != ItemStatus.PENDING.value:
+            continue
+        step = step_of(item)
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+        item.status, item.done_at, item.done_by_name = ItemStatus.DONE.value, at, "system"
+        ev = session.scalars(select(Event).where(Event.incident_id == inc.id, Event.type == type_)
+                             .order_by(Event.seq.desc()).limit(1)).first()
+        att = ev.payload.get("attachment_id") if ev is not None and isinstance(ev.payload, dict) else None
+        item.evidence = {"note": "", "attachment_id": att, "event": type_}
+        started = _start_followers(session, inc, item, bool(step and step.repeat))
+        timeline.record(session, inc, "playbook.step_done", SYSTEM, {
+            "item_id": item.id, "playbook": item.playbook, "step": item.step, "round": item.round,
+            "title": step.title if step else {"en": item.step}, "note": "", "attachment_id": att,
+            "late": bool(item.due_at and at > item.due_at), "started": started, "done_by": type_})
+        done += 1
+    return done

@@ -10,14 +10,15 @@ import yaml
 
 from incident.enums import Seat
 from playbooks.spec import (CONDITION_KEYS, Evidence, Issue, OverdueAction, Phase, Playbook,
-                            PlaybookInvalid, Step)
+                            PlaybookInvalid, Step, parse_callbacks)
 from playbooks.timing import parse_offset
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "definitions"
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 EVENT = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 LOCALES = ("zh_CN", "en")
-STEP_KEYS = {"id", "title", "phase", "seat", "due", "evidence", "depends_on", "on_overdue", "repeat"}
+STEP_KEYS = {"id", "title", "phase", "seat", "due", "evidence", "depends_on", "on_overdue", "repeat",
+             "done_by"}  # -- callbacks (issue 13): done_by
 DUE_KEYS = {"after", "in", "business_hours"}
 
 
@@ -102,6 +103,10 @@ def _step(c: _Collector, raw: Any, index: int) -> Step | None:
             repeat = parse_offset(raw["repeat"])
         except ValueError as err:
             c.add(sid, "repeat", str(err))
+    done_by = raw.get("done_by")  # -- callbacks (issue 13): an event that completes the step
+    if done_by is not None and (not isinstance(done_by, str) or not EVENT.match(done_by)):
+        c.add(sid, "done_by", "must be an event type (reply.issued…)")
+        done_by = None
     deps = raw.get("depends_on") or []
     if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
         c.add(sid, "depends_on", "must be a list of step ids")
@@ -111,7 +116,7 @@ def _step(c: _Collector, raw: Any, index: int) -> Step | None:
                 evidence=_enum_list(c, sid, raw.get("evidence"), "evidence", Evidence),
                 depends_on=tuple(deps),
                 on_overdue=_enum_list(c, sid, raw.get("on_overdue"), "on_overdue", OverdueAction),
-                repeat=repeat)
+                repeat=repeat, done_by=done_by)
 
 
 def _conditions(c: _Collector, raw: Any) -> tuple[dict[str, Any], ...]:
@@ -177,8 +182,8 @@ def parse(text: str, file: str) -> Playbook:
         raise PlaybookInvalid([Issue(file, None, "(yaml)", f"not valid YAML{where}")]) from None
     if not isinstance(doc, dict):
         raise PlaybookInvalid([Issue(file, None, "(document)", "must be a mapping")])
-    for extra in sorted(set(doc) - {"key", "title", "default_when", "steps"}):
-        c.add(None, extra, "unknown field; allowed: key, title, default_when, steps")
+    for extra in sorted(set(doc) - {"key", "title", "default_when", "steps", "callbacks"}):
+        c.add(None, extra, "unknown field; allowed: key, title, default_when, steps, callbacks")
     key = doc.get("key")
     if not isinstance(key, str) or not KEY.match(key):
         c.add(None, "key", "is required: lower-case letters, digits and _")
@@ -191,9 +196,11 @@ def parse(text: str, file: str) -> Playbook:
         steps = [s for i, r in enumerate(raw_steps) if (s := _step(c, r, i)) is not None]
         _cross_check(c, steps)
     conditions = _conditions(c, doc.get("default_when"))
+    callbacks = parse_callbacks(doc.get("callbacks"), c.add)  # -- callbacks (issue 13)
     if c.issues:
         raise PlaybookInvalid(c.issues)
-    return Playbook(key=str(key), title=title, steps=tuple(steps), default_when=conditions, source=file)
+    return Playbook(key=str(key), title=title, steps=tuple(steps), default_when=conditions, source=file,
+                    callbacks=callbacks)
 
 
 def load_file(path: Path) -> Playbook:

@@ -46,6 +46,8 @@ def build(session: Session, settings: Any) -> World:
     from incident.triage.store import RiskKeyword
     from playbooks.models import ChecklistItem
     from playbooks.notify.models import Notification
+    from exports.replies.models import WrittenReply  # -- callbacks and the written reply (issue 13)
+    from incident.callbacks.models import Callback
 
     from incident.accounts.sessions import confirm_secret
     from incident.db import begin_write
@@ -88,6 +90,13 @@ def build(session: Session, settings: Any) -> World:
     public.issue(session, actor=leader.actor, incident_id=inc.id, kind="incident")
     first = session.scalars(select(Claimant.id).where(Claimant.incident_id == inc.id).limit(1)).first()
     public.issue(session, actor=leader.actor, incident_id=inc.id, kind="claimant", claimant_id=first)
+    # -- callbacks and the written reply (issue 13): a drafted reply and one scheduled round
+    from exports.replies import service as replies
+    from incident.callbacks import service as callbacks
+    replies.draft(session, actor=leader.actor, incident_id=inc.id)
+    callbacks.schedule(session, inc, spec_key="property_mass#1", anchor="demands_fulfilled", anchor_at=clock.now(),
+                       offset_minutes=60, window_minutes=60, per="representative", attempts=3)
+    session.flush()
     session.commit()
 
     def ids(model: Any, *where: Any) -> list[int]:
@@ -110,6 +119,9 @@ def build(session: Session, settings: Any) -> World:
         "keyword_id": ids(RiskKeyword),
         "notification_id": ids(Notification),
         "code_id": ids(PublicCode, PublicCode.incident_id == inc.id),  # -- public side (issue 15)
+        # -- callbacks and the written reply (issue 13)
+        "reply_id": ids(WrittenReply, WrittenReply.incident_id == inc.id),
+        "callback_id": ids(Callback, Callback.incident_id == inc.id),
     }
     world.keys = {"key": [i.playbook for i in session.scalars(select(ChecklistItem).where(
         ChecklistItem.incident_id == inc.id).limit(1))]}

@@ -134,6 +134,26 @@ SAMPLES = {
     "claimant.registration_confirmed": {"count": 3, "claimant_ids": [1, 2, 3], "headcount": {"from": 3, "to": 6}},
     "claimant.registration_rejected": {"count": 1, "claimant_ids": [4], "headcount": {"from": 6, "to": 6}},
     "public.survey_answered": {"score": 4, "reasons": ["speed"], "text": "处理及时", "claimant_id": 3},
+    # -- callbacks and the written reply (issue 13)
+    "reply.drafted": {"reply_id": 1, "version": 1, "claimants": 5, "promises_money": True, "template_version": 0},
+    "reply.changed": {"reply_id": 1, "version": 2, "changed": ["facts"], "approval_dropped": True},
+    "reply.approved": {"reply_id": 1, "version": 2, "by": "legal", "status": "approved"},
+    "reply.issued": {"reply_id": 1, "version": 2, "recipients": ["王芳", "李𠮷"], "attachment_id": 3,
+                     "pdf_sha256": "ab" * 32, "due_at": AT, "late": True},
+    "callback.scheduled": {"callback_ids": [1, 2], "count": 2, "anchor": "reply_issued", "per": "claimant",
+                           "anchor_at": AT, "due_at": AT, "spec": "mall_complaint#1"},
+    "callback.due": {"callback_ids": [1, 2], "names": ["王芳", "李强", "a", "b", "c", "d"], "count": 6, "notified": [3]},
+    "callback.overdue": {"callback_ids": [1], "names": ["王芳"], "count": 1, "notified": [3]},
+    "callback.attempted": {"callback_id": 1, "name": "王芳", "round": 2, "channel": "visit", "attempt": 1,
+                           "max_attempts": 3, "note": ""},
+    "callback.unreachable": {"callback_id": 1, "name": "王芳", "round": 1, "channel": "phone", "attempt": 3,
+                             "max_attempts": 3},
+    "callback.recorded": {"callback_id": 1, "name": "王芳", "round": 1, "channel": "phone", "attempt": 1,
+                          "max_attempts": 3, "satisfaction": "dissatisfied", "reasons": ["compensation_low"],
+                          "note": "退款只退了一半", "covers": 1},
+    "callback.second_round": {"callback_id": 1, "new_callback_id": 2, "name": "王芳", "round": 2, "from": "D",
+                              "to": "C", "handler": "department_manager", "due_at": AT,
+                              "satisfaction": "dissatisfied", "notified": [4]},
 }
 
 

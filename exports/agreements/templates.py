@@ -52,8 +52,9 @@ def get(session: Session, template_id: int) -> AgreementTemplate:
 
 
 def listing(session: Session) -> list[AgreementTemplate]:
-    """Every version of every template, newest first."""
-    return list(session.scalars(select(AgreementTemplate).order_by(
+    """Every version of every agreement template, newest first."""
+    # -- callbacks (issue 13): the written reply's wording shares the table under its own name
+    return list(session.scalars(select(AgreementTemplate).where(AgreementTemplate.name != "written_reply").order_by(
         AgreementTemplate.name, AgreementTemplate.locale, AgreementTemplate.version.desc())))
 
 

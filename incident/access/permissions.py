@@ -61,6 +61,12 @@ class Action(StrEnum):
     NOTIFY_EDIT = "notify.edit"
     # -- public side (issue 15): codes, the public stage and updates
     PUBLIC_MANAGE = "public.manage"
+    # -- callbacks and the written reply (issue 13)
+    REPLY_DRAFT = "reply.draft"
+    REPLY_APPROVE = "reply.approve"
+    REPLY_APPROVE_LEGAL = "reply.approve_legal"
+    REPLY_ISSUE = "reply.issue"
+    CALLBACK_RECORD = "callback.record"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -114,6 +120,13 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.NOTIFY_EDIT: OVERSIGHT | {LEADER},
     # -- public side (issue 15)
     Action.PUBLIC_MANAGE: OVERSIGHT | {LEADER, CS},
+    # -- callbacks and the written reply (issue 13): the leader approves, legal too where money is
+    # promised, customer service issues it and calls back
+    Action.REPLY_DRAFT: OVERSIGHT | {LEADER, CS, LEGAL},
+    Action.REPLY_APPROVE: frozenset({LEADER}),
+    Action.REPLY_APPROVE_LEGAL: frozenset({LEGAL}),
+    Action.REPLY_ISSUE: OVERSIGHT | {LEADER, CS},
+    Action.CALLBACK_RECORD: OVERSIGHT | {LEADER, CS},
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,

@@ -18,7 +18,9 @@ from incident import clock, timeline
 from incident.access.actor import SYSTEM
 from incident.db import unit_of_work
 from incident.models import Incident
+from playbooks import callbacks  # -- callbacks (issue 13)
 from playbooks.deadlines import resync
+from playbooks.engine import complete_by_events  # -- callbacks (issue 13)
 from playbooks.models import ChecklistItem, ItemStatus
 from playbooks.scheduler import actions
 
@@ -113,11 +115,16 @@ def _record_resync(factory: Callable[[], Session]) -> int:
 
 def run_due(factory: Callable[[], Session], holder: str = "inline", now: datetime | None = None) -> dict[str, int]:
     """One pass: re-anchor, send reminders, fire overdue items. Safe to run from several processes."""
+    # -- callbacks (issue 13): steps done by their event first (a reply issued meets its deadline)
+    with unit_of_work(factory) as s:
+        completed = complete_by_events(s)
     anchored = _record_resync(factory)
     now = now or clock.now()
     reminded = _run(factory, "reminded_at", holder, now)
     fired = _run(factory, "fired_at", holder, now)
-    return {"anchored": anchored, "reminded": reminded, "fired": fired}
+    # -- callbacks (issue 13): schedule rounds whose moment came, fire due and overdue callbacks
+    return {"anchored": anchored, "reminded": reminded, "fired": fired, "completed": completed,
+            **callbacks.run(factory, now)}
 
 
 def next_wake(factory: Callable[[], Session]) -> datetime | None:
@@ -127,7 +134,8 @@ def next_wake(factory: Callable[[], Session]) -> datetime | None:
             ChecklistItem.status == PENDING, ChecklistItem.fired_at.is_(None)))
         rem = s.scalar(select(func.min(ChecklistItem.remind_at)).where(
             ChecklistItem.status == PENDING, ChecklistItem.fired_at.is_(None), ChecklistItem.reminded_at.is_(None)))
-    found = [d for d in (due, rem) if d is not None]
+        called = callbacks.next_wake(s)  # -- callbacks (issue 13)
+    found = [d for d in (due, rem, called) if d is not None]
     if not found:
         return None
     from datetime import timezone

@@ -60,3 +60,8 @@ def register_blueprints(app: Flask) -> None:
     from realtime import public as public_side
     app.register_blueprint(public_admin.bp)
     public_side.register(app)
+    # -- callbacks and the written reply (issue 13)
+    from realtime.api.followup import callbacks as callbacks_api
+    from realtime.api.followup import replies as replies_api
+    app.register_blueprint(replies_api.bp)
+    app.register_blueprint(callbacks_api.bp)

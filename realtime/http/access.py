@@ -190,6 +190,18 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "public_api.verify_upload": LOGGED_IN,
     "public_api.verify_ref": LOGGED_IN,
     "public_api.survey_answer": LOGGED_IN,
+    # -- callbacks and the written reply (issue 13)
+    "replies_api.list_replies": Action.INCIDENT_VIEW,
+    "replies_api.reply_pdf": Action.INCIDENT_VIEW,
+    "replies_api.draft_reply": Action.REPLY_DRAFT,
+    "replies_api.update_reply": Action.REPLY_DRAFT,
+    "replies_api.approve_reply": Action.REPLY_APPROVE,
+    "replies_api.approve_reply_legal": Action.REPLY_APPROVE_LEGAL,
+    "replies_api.issue_reply": Action.REPLY_ISSUE,
+    "replies_api.get_reply_template": LOGGED_IN,
+    "replies_api.edit_reply_template": Action.TEMPLATE_EDIT,  # legal staff (a qualification)
+    "callbacks_api.board": Action.INCIDENT_VIEW,
+    "callbacks_api.record_attempt": Action.CALLBACK_RECORD,
 }
 
 

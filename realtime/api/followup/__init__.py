@@ -1,2 +1,2 @@
-"""What follows an incident's changes on the web (issue 12): the intake edit with its re-triage preview,
-proposed playbooks, and the group robots (WeChat Work, DingTalk) that tell the team."""
+"""What follows an incident's changes on the web: the intake edit with its re-triage preview, proposed
+playbooks and the group robots (issue 12); the written reply and the callbacks (issue 13)."""

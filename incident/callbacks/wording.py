@@ -1,0 +1,60 @@
+"""The words of the callbacks' timeline events (see incident/timeline/render.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+from incident.callbacks import scale as _scale  # noqa: F401  (the labels used below)
+from incident.labels import LABELS
+from incident.timeline.render import Say, detail
+
+# -- callbacks (issue 13)
+LABELS["event"].update({
+    "callback.scheduled": "callbacks scheduled",
+    "callback.due": "callbacks due",
+    "callback.overdue": "callbacks overdue",
+    "callback.attempted": "callback attempt: not reached",
+    "callback.unreachable": "callback: unreachable",
+    "callback.recorded": "callback recorded",
+    "callback.second_round": "second round started (二次处理)",
+})
+
+
+def _who(say: Say, p: dict[str, Any]) -> str:
+    rnd = p.get("round") or 1
+    return say.join(p.get("name"), say("round %(n)s", n=rnd) if rnd > 1 else "")
+
+
+@detail("callback.scheduled")
+def _scheduled(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say("%(n)s people", n=p.get("count", 0)),
+                    say("counted from: %(moment)s", moment=say.label("callback_anchor", p.get("anchor"))),
+                    say("due %(at)s", at=say.time(p.get("due_at"))))
+
+
+@detail("callback.due", "callback.overdue")
+def _due(say: Say, p: dict[str, Any]) -> str:
+    names = "、".join(str(n) for n in (p.get("names") or [])[:5])
+    more = len(p.get("names") or []) - 5
+    return say.join(say("%(n)s people", n=p.get("count", 0)), names,
+                    say("and %(n)s more", n=more) if more > 0 else "")
+
+
+@detail("callback.attempted", "callback.unreachable")
+def _attempted(say: Say, p: dict[str, Any]) -> str:
+    return say.join(_who(say, p), say.label("callback_channel", p.get("channel")),
+                    say("attempt %(n)s of %(max)s", n=p.get("attempt", 0), max=p.get("max_attempts", 0)))
+
+
+@detail("callback.recorded")
+def _recorded(say: Say, p: dict[str, Any]) -> str:
+    reasons = "、".join(say.label("callback_reason", r) for r in p.get("reasons") or [])
+    return say.join(_who(say, p), say.label("callback_channel", p.get("channel")),
+                    say.label("satisfaction", p.get("satisfaction")), reasons, say.text(p.get("note"), 60))
+
+
+@detail("callback.second_round")
+def _second(say: Say, p: dict[str, Any]) -> str:
+    grade = say("grade %(from)s → %(to)s", **{"from": p.get("from"), "to": p.get("to")}) \
+        if p.get("from") != p.get("to") else say("already at the top grade")
+    return say.join(p.get("name"), grade, say.label("handler", p.get("handler")),
+                    say("new callback due %(at)s", at=say.time(p.get("due_at"))))
