@@ -27,3 +27,7 @@ from playbooks.notify import models as _notify  # noqa: F401,E402
 from incident.security import models as _security  # noqa: F401,E402
 
 metadata = Base.metadata
+
+# -- ledger, closing gate and archive (issue 13)
+from incident.closing import models as _closing  # noqa: F401,E402
+from incident.ledger import models as _ledger  # noqa: F401,E402

@@ -14,8 +14,10 @@ BOX_W, BOX_H = 70 * mm, 28 * mm
 
 
 class SignatureBox(Flowable):
-    def __init__(self, signature: dict[str, Any] | None, name: str, _: Any, st: Any) -> None:
+    def __init__(self, signature: dict[str, Any] | None, name: str, _: Any, st: Any,
+                 caption: str = "Party B (signature):") -> None:  # -- ledger (issue 13): 收条 caption
         super().__init__()
+        self.caption = caption
         self.sig = Signature.from_dict(signature) if signature else None
         self.name, self._t = name, _
         self.width, self.height = BOX_W, BOX_H + 12 * mm
@@ -24,7 +26,7 @@ class SignatureBox(Flowable):
         c = self.canv
         c.saveState()
         c.setFont(fonts.FONT, 9)
-        c.drawString(0, self.height - 4 * mm, self._t("Party B (signature):"))
+        c.drawString(0, self.height - 4 * mm, self._t(self.caption))
         top = self.height - 6 * mm
         c.setStrokeGray(0.6)
         c.setLineWidth(0.4)

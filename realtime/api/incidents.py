@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from incident import service
 from incident.access.permissions import Action, require
 from incident.accounts import service as accounts
+from incident.closing.status import change_status as status_change  # -- closing (issue 13)
 from incident.intake.readback import readback_text
 from incident.intake.schema import parse_intake
 from incident.timeline import list_since
@@ -110,8 +111,9 @@ def escalate(incident_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/incidents/<int:incident_id>/status")
 def change_status(incident_id: int):  # type: ignore[no-untyped-def]
     data = json_body()
-    inc = service.change_status(db(), actor=actor(), incident_id=incident_id, status=data.get("status"),
-                                reason=data.get("reason") or "", expected_version=version_of(data))
+    inc = status_change(db(), actor=actor(), incident_id=incident_id, status=data.get("status"),
+                        reason=data.get("reason") or "", override_reason=data.get("override_reason") or "",
+                        expected_version=version_of(data))
     db().commit()
     return jsonify(incident_full(inc))
 
