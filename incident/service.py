@@ -169,7 +169,7 @@ def regrade(session: Session, inc: Incident, actor: Actor, cause: str) -> None:
 
 def ensure_open(inc: Incident) -> None:
     if inc.status == IncidentStatus.CLOSED.value:
-        raise Conflict("the incident is closed", field="status")
+        raise Conflict("the incident is closed: reopen it (with a reason) to change it", field="status")
 
 
 def update_intake(session: Session, *, actor: Actor, incident_id: int, data: dict[str, Any],

@@ -111,9 +111,16 @@ def escalate(incident_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/incidents/<int:incident_id>/status")
 def change_status(incident_id: int):  # type: ignore[no-untyped-def]
     data = json_body()
-    inc = status_change(db(), actor=actor(), incident_id=incident_id, status=data.get("status"),
-                        reason=data.get("reason") or "", override_reason=data.get("override_reason") or "",
-                        expected_version=version_of(data))
+    from incident.errors import Conflict
+    from realtime.api.closing import localized_items
+    try:
+        inc = status_change(db(), actor=actor(), incident_id=incident_id, status=data.get("status"),
+                            reason=data.get("reason") or "", override_reason=data.get("override_reason") or "",
+                            expected_version=version_of(data))
+    except Conflict as err:  # the gate's open items in the user's language, each with its text
+        if "open_items" in err.details:
+            err.details["open_items"] = localized_items(err.details["open_items"])
+        raise
     db().commit()
     return jsonify(incident_full(inc))
 

@@ -36,3 +36,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- ledger, closing gate and archive (issue 13)
+    from realtime.api import closing as closing_api
+    from realtime.api import ledger as ledger_api
+    app.register_blueprint(ledger_api.bp)
+    app.register_blueprint(closing_api.bp)
