@@ -66,8 +66,22 @@ def handling_times(session: Session, inc: Incident, rnd: int, closed_at: datetim
             "minutes": round((v - start).total_seconds() / 60) if v else None} for k, v in at.items()}}
 
 
+def _from_callbacks(session: Session, inc: Incident) -> dict[str, Any] | None:
+    """The callbacks feature's answers, when that feature is installed (it is optional here)."""
+    try:
+        from incident.callbacks import queries as callbacks  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    found = callbacks.summary(session, inc.id)
+    if not found.get("answered"):
+        return None  # never an unanswered score counted as satisfied
+    return {"answered": found["answered"], "distribution": found["distribution"],
+            "satisfied_share": found.get("satisfied_share")}
+
+
 def satisfaction(session: Session, inc: Incident) -> dict[str, Any] | None:
-    for fn in SATISFACTION:
+    """{"answered", "distribution": {level: n}, "satisfied_share"} or None when nobody answered."""
+    for fn in [*SATISFACTION, _from_callbacks]:
         found = fn(session, inc)
         if found:
             return found
