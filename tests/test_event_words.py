@@ -121,6 +121,8 @@ SAMPLES.update({
     "ledger.payment_overdue": {"claimant": "王𠮷", "kind": "compensation", "outstanding": "120.00",
                                "due_at": "2026-12-10T15:59:59+00:00"},
     "closing.signed_off": {"seat": "business", "name": "赵经理", "note": "款项已付清", "round": 1},
+    "closing.item_closed": {"item_id": 3, "claimant_id": 9, "type": "repair", "status": "rejected",
+                            "reason": "业主已自行维修"},
     "closing.gate_overridden": {"from": "command", "to": "closed", "reason": "业主已搬离，无法回访",
                                 "open_items": [{"key": "ledger.payments"}]},
     "archive.updated": {"round": 1, "problem_type": "停车/收费 › 停车费争议", "root_cause": "收费标准未公示"},

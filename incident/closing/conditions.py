@@ -1,6 +1,7 @@
 """The closing gate's conditions owned by the core and the ledger (registered on import):
 
-- every demand item is fulfilled (or confirmed), or its money is settled in the ledger (paid / waived);
+- every demand item is fulfilled (or confirmed), its money settled in the ledger (paid / waived), or it
+  was closed with a reason;
 - every agreed payment is recorded or waived with a reason;
 - each core seat (customer service, business, legal) has signed off for this round;
 - the archive record names a problem type and a root cause (checked when closing).
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from incident.closing import gate
 from incident.closing.gate import GateItem
-from incident.closing.models import ArchiveRecord, SignOff
+from incident.closing.models import ArchiveRecord, ItemClosure, SignOff
 from incident.closing.rounds import current_round
 from incident.crowd.demands.models import DemandItem, ItemStatus
 from incident.ledger.queries import obligations
@@ -25,11 +26,12 @@ DONE = (ItemStatus.FULFILLED.value, ItemStatus.CONFIRMED.value)
 
 def demands(session: Session, inc: Incident) -> list[GateItem]:
     settled = {o.item_id for o in obligations(session, inc.id) if o.settled}
+    settled |= set(session.scalars(select(ItemClosure.item_id).where(ItemClosure.incident_id == inc.id)))
     statuses = list(session.execute(select(DemandItem.id, DemandItem.status).where(
         DemandItem.incident_id == inc.id)))
     open_n = sum(1 for item_id, status in statuses if status not in DONE and item_id not in settled)
-    return [GateItem("demands.items", "every demand item is fulfilled or settled", open_n == 0,
-                     "%(n)s of %(total)s demand items still open" if open_n else "", 
+    return [GateItem("demands.items", "every demand item is fulfilled, settled or closed with a reason", open_n == 0,
+                     "%(n)s of %(total)s demand items still open" if open_n else "",
                      {"n": open_n, "total": len(statuses)}, "demands")]
 
 

@@ -11,7 +11,7 @@ LABELS.update({
                  "written_reply": "written reply issued", "resolution": "resolved", "close": "closed"},
 })
 LABELS["event"].update({
-    "closing.signed_off": "seat signed off for closing", "closing.gate_overridden": "closing gate overridden",
+    "closing.signed_off": "seat signed off for closing", "closing.item_closed": "demand item closed with a reason", "closing.gate_overridden": "closing gate overridden",
     "archive.updated": "archive record edited", "archive.recorded": "case archived",
     "archive.improvement_added": "improvement action added",
     "archive.improvement_updated": "improvement action updated",

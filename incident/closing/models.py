@@ -45,6 +45,20 @@ class SignOff(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ItemClosure(Base):
+    """A demand item closed without being fulfilled, with the reason (withdrawn, no longer wanted …)."""
+
+    __tablename__ = "demand_item_closures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("demand_items.id", ondelete="CASCADE"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    by_name: Mapped[str] = mapped_column(String(120), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ArchiveRecord(Base):
     """What is kept of a round: filled in before the close, frozen (closed_at, snapshot) by it."""
 

@@ -12,7 +12,7 @@ from incident.access.actor import Actor
 from incident.access.permissions import Action, require
 from incident.closing.archive import problem_path, record_of
 from incident.closing.conditions import SIGN_OFF_SEATS
-from incident.closing.models import ArchiveRecord, ImprovementAction, ProblemType, SignOff
+from incident.closing.models import ArchiveRecord, ImprovementAction, ItemClosure, ProblemType, SignOff
 from incident.closing.rounds import current_round
 from incident.crowd.demands.fields import parse_deadline, parse_text
 from incident.errors import Conflict, NotFound, ValidationError
@@ -45,6 +45,29 @@ def sign_off(session: Session, *, actor: Actor, incident_id: int, seat: Any, not
     session.flush()
     timeline.record(session, inc, "closing.signed_off", actor,
                     {"seat": seat, "name": actor.name, "note": row.note, "round": rnd})
+    return row
+
+
+def close_item(session: Session, *, actor: Actor, incident_id: int, item_id: Any, reason: Any) -> ItemClosure:
+    """Close a demand item that will not be fulfilled, with the reason (for the gate, it is done).
+
+    Money agreed on an item is settled in the ledger instead (paid, or waived with a reason)."""
+    from incident.crowd.demands.models import DemandItem, ItemStatus
+    inc = service.load_for(session, actor, incident_id, Action.DEMAND_EDIT)
+    service.ensure_open(inc)
+    it = session.get(DemandItem, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    if it is None or it.incident_id != inc.id:
+        raise NotFound("no such demand item", field="item_id")
+    if it.status in (ItemStatus.FULFILLED.value, ItemStatus.CONFIRMED.value):
+        raise Conflict("this demand item is already fulfilled", field="item_id")
+    if session.scalar(select(ItemClosure.id).where(ItemClosure.item_id == it.id)):
+        raise Conflict("this demand item is already closed", field="item_id")
+    row = ItemClosure(incident_id=inc.id, item_id=it.id, reason=parse_text(reason, "reason", 1000, required=True),
+                      by_id=actor.user_id, by_name=actor.name, at=clock.now())
+    session.add(row)
+    session.flush()
+    timeline.record(session, inc, "closing.item_closed", actor, {
+        "item_id": it.id, "claimant_id": it.claimant_id, "type": it.type, "status": it.status, "reason": row.reason})
     return row
 
 

@@ -11,6 +11,12 @@ def _signed_off(say: Say, p: dict[str, Any]) -> str:
     return say.join(say.label("seat", p.get("seat")), p.get("name"), say.text(p.get("note"), 80))
 
 
+@detail("closing.item_closed")
+def _item_closed(say: Say, p: dict[str, Any]) -> str:
+    return say.join(say.label("demand_type", p.get("type")), say.label("item_status", p.get("status")),
+                    say.text(p.get("reason"), 80))
+
+
 @detail("closing.gate_overridden")
 def _overridden(say: Say, p: dict[str, Any]) -> str:
     return say.join(say.change("status", p.get("from"), p.get("to")),

@@ -83,6 +83,15 @@ def sign_off(incident_id: int):  # type: ignore[no-untyped-def]
     return jsonify(_gate(db(), service.get(db(), incident_id))), 201
 
 
+@bp.post(API + "/demands/items/<int:item_id>/close")
+def close_item(incident_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    """Close a demand item that will not be fulfilled, with the reason (the gate counts it as done)."""
+    row = closing.close_item(db(), actor=actor(), incident_id=incident_id, item_id=item_id,
+                             reason=json_body().get("reason"))
+    db().commit()
+    return jsonify({"item_id": row.item_id, "reason": row.reason, "by": row.by_name, "at": row.at.isoformat()}), 201
+
+
 @bp.put(API + "/archive")
 def save_archive(incident_id: int):  # type: ignore[no-untyped-def]
     """Fill in the archive record of this round: problem type and root cause."""
@@ -180,6 +189,8 @@ DAY = {"type": "string", "description": "YYYY-MM-DD (end of that day, local) or 
 register("closing.get_gate", responses={200: GATE})
 register("closing.sign_off", body={"type": "object", "required": ["seat"], "properties": {
     "seat": {"enum": list(SIGN_OFF_SEATS)}, "note": STR}}, responses={201: GATE})
+register("closing.close_item", body={"type": "object", "required": ["reason"], "properties": {"reason": STR}},
+         responses={201: obj(item_id=INT, reason=STR, by=STR, at=TIME)})
 register("closing.save_archive", body={"type": "object", "properties": {
     "problem_type_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "root_cause": STR}},
     responses={200: GATE})

@@ -155,6 +155,7 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "ledger.proof": Action.INCIDENT_VIEW,
     "closing.get_gate": Action.INCIDENT_VIEW,
     "closing.sign_off": Action.CLOSE_SIGN_OFF,
+    "closing.close_item": Action.DEMAND_EDIT,
     "closing.save_archive": Action.ARCHIVE_EDIT,
     "closing.add_improvement": Action.ARCHIVE_EDIT,
     "closing.update_improvement": Action.IMPROVEMENT_UPDATE,

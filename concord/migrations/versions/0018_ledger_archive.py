@@ -98,6 +98,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.create_index('ix_ledger_entries_incident_item', ['incident_id', 'demand_item_id'], unique=False)
+    op.create_table('demand_item_closures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('by_name', sa.String(length=120), nullable=False),
+    sa.Column('at', incident.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['by_id'], ['users.id'], name=op.f('fk_demand_item_closures_by_id_users')),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_demand_item_closures_incident_id_incidents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['demand_items.id'], name=op.f('fk_demand_item_closures_item_id_demand_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_item_closures')),
+    sa.UniqueConstraint('item_id', name=op.f('uq_demand_item_closures_item_id'))
+    )
+    with op.batch_alter_table('demand_item_closures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_item_closures_incident_id'), ['incident_id'], unique=False)
     _seed_problem_types()
 
 
@@ -132,6 +148,9 @@ def _seed_problem_types() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('demand_item_closures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_item_closures_incident_id'))
+    op.drop_table('demand_item_closures')
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_entries_incident_item')
 
