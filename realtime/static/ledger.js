@@ -47,6 +47,22 @@
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
+    if (form.classList.contains("closing-status")) {  // resolve / close / reopen through the gate
+      e.preventDefault();
+      var body = { status: e.submitter ? e.submitter.value : "closed", version: parseInt(form.dataset.version, 10) };
+      ["reason", "override_reason"].forEach(function (k) {
+        if (form.elements[k] && form.elements[k].value) body[k] = form.elements[k].value;
+      });
+      var list = form.querySelector(".closing-open");
+      list.textContent = "";
+      C.api("POST", form.dataset.path, body).catch(function (err) {
+        var items = (err && err.open_items) || [];
+        var lines = items.length ? items.map(function (i) { return i.text; })
+                                 : [(err && (err.message_local || err.message)) || String(err)];
+        lines.forEach(function (t) { var li = document.createElement("li"); li.textContent = t; list.appendChild(li); });
+      });
+      return;
+    }
     if (form.classList.contains("ledger-waive")) {
       e.preventDefault();
       C.api("POST", form.dataset.path, { reason: form.elements.reason.value }).catch(function (err) { showError(form, err); });
