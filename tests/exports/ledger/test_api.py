@@ -120,7 +120,7 @@ def test_payment_waiver_exports_gate_override_and_read_only(session, world, api_
 
     closed_page = leader.client.get(f"/incidents/{inc.id}").get_data(as_text=True)
     assert 'id="closing-status"' in closed_page and "重新打开（新一轮）" in closed_page
-    assert "ledger-pay" not in closed_page  # nothing to record on a closed case
+    assert 'class="ledger-pay"' not in closed_page  # nothing to record on a closed case
     # read-only after close: a note is refused with a localized 409; reopening needs a reason
     r = leader.post(f"/api/v1/incidents/{inc.id}/notes", json={"text": "还想补充"})
     assert r.status_code == 409 and "重新打开" in r.get_json()["message_local"]
