@@ -12,7 +12,7 @@ from incident import service
 from incident.access.permissions import Action, can_map, require
 from incident.closing import archive
 from incident.closing import service as closing
-from incident.closing import status as gate_status
+from incident.closing import conditions, gate
 from incident.closing.conditions import SIGN_OFF_SEATS
 from incident.closing.gate import GateItem
 from incident.closing.models import ImprovementAction, SignOff
@@ -49,8 +49,8 @@ def localized_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _gate(session: Any, inc: Incident) -> dict[str, Any]:
     from sqlalchemy import select
     rnd = current_round(session, inc)
-    items = [i.to_dict() for i in gate_status.gate.evaluate(session, inc)]
-    items += [i.to_dict() for i in gate_status._conditions.archive(session, inc)]
+    items = [i.to_dict() for i in gate.evaluate(session, inc)]
+    items += [i.to_dict() for i in conditions.archive(session, inc)]
     sign_offs = {s.seat: s for s in session.scalars(select(SignOff).where(SignOff.incident_id == inc.id,
                                                                           SignOff.round == rnd))}
     rec = archive.record_of(session, inc.id, rnd)
