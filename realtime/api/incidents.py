@@ -112,7 +112,7 @@ def escalate(incident_id: int):  # type: ignore[no-untyped-def]
 def change_status(incident_id: int):  # type: ignore[no-untyped-def]
     data = json_body()
     from incident.errors import Conflict
-    from realtime.api.closing import localized_items
+    from realtime.api.settlement.closing import localized_items
     try:
         inc = status_change(db(), actor=actor(), incident_id=incident_id, status=data.get("status"),
                             reason=data.get("reason") or "", override_reason=data.get("override_reason") or "",

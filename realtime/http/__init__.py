@@ -36,8 +36,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- exports (issue 14): the case workbook and its tables
+    from realtime.api import exports as exports_api
+    app.register_blueprint(exports_api.bp)
+    # -- segment actions (issue 11)
+    from realtime.api import bulk
+    app.register_blueprint(bulk.bp)
+    app.register_blueprint(bulk.pages)
     # -- ledger, closing gate and archive (issue 13)
-    from realtime.api import closing as closing_api
-    from realtime.api import ledger as ledger_api
+    from realtime.api.settlement import closing as closing_api
+    from realtime.api.settlement import ledger as ledger_api
     app.register_blueprint(ledger_api.bp)
     app.register_blueprint(closing_api.bp)

@@ -8,6 +8,7 @@ from typing import Any
 
 from incident import privacy
 from incident.errors import ValidationError
+from incident.intake import printable
 
 LIMITS = {"name": 120, "unit": 200, "segment": 120}
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d_/\\]")
@@ -50,7 +51,7 @@ def text(data: dict[str, Any], key: str, required: bool) -> str:
     if len(value) > LIMITS.get(key, 200):
         raise ValidationError("%(field)s is longer than %(max)s characters", field=key, max=LIMITS.get(key, 200),
                               reason="too_long")
-    return value
+    return printable.check(value, key)  # names and units are printed in agreements
 
 
 def _number_text(raw: Any) -> Any:
