@@ -37,3 +37,9 @@ from exports.replies import models as _replies  # noqa: F401,E402
 from exports.replies import moments as _reply_moments  # noqa: F401,E402  (the agreements' moment)
 
 metadata = Base.metadata
+
+# -- ledger, closing gate and archive (issue 13)
+from incident.closing import models as _closing  # noqa: F401,E402
+from incident.ledger import models as _ledger  # noqa: F401,E402
+# the agreements' part of the ledger and of the closing gate registers itself (composition root)
+from exports.ledger import stages as _ledger_stages  # noqa: F401,E402

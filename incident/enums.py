@@ -8,6 +8,7 @@ class IncidentStatus(StrEnum):
     OPEN = "open"          # intake recorded, not yet under command
     COMMAND = "command"    # task group handling it
     CLOSING = "closing"    # agreements and callbacks under way
+    RESOLVED = "resolved"  # -- closing (issue 13): handled, through the closing gate; callbacks follow
     CLOSED = "closed"
 
 

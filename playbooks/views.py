@@ -30,7 +30,9 @@ def item_dict(item: ChecklistItem, now: datetime, rounds_done: int = 0) -> dict[
     overdue = item.status == ItemStatus.PENDING.value and item.due_at is not None and item.due_at <= now
     return {
         "id": item.id, "playbook": item.playbook, "step": item.step, "round": item.round, "kind": item.kind,
-        "title": step.title if step else (FORMATION_TITLE if item.playbook == CLOCK else {"en": item.step}),
+        "title": step.title if step else (FORMATION_TITLE if item.playbook == CLOCK else
+                                          # -- ledger and archive (issue 13): a feature's deadline keeps its title
+                                          (item.evidence or {}).get("title") or {"en": item.step}),
         "phase": step.phase.value if step else "command", "seat": item.seat, "status": item.status,
         "anchor": item.anchor, "due_at": _iso(item.due_at), "remind_at": _iso(item.remind_at),
         "reminded_at": _iso(item.reminded_at), "fired_at": _iso(item.fired_at), "overdue": overdue,

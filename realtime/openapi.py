@@ -89,7 +89,7 @@ INTAKE_FIELDS = {
 }
 INTAKE = {"type": "object", "required": ["core_demand", "headcount", "scope_text", "channel", "complaint_object"],
           "properties": INTAKE_FIELDS}
-INCIDENT_BRIEF = obj(id=ID, ref=STR, title=STR, status={"enum": ["open", "command", "closing", "closed"]},
+INCIDENT_BRIEF = obj(id=ID, ref=STR, title=STR, status={"enum": ["open", "command", "closing", "resolved", "closed"]},
                      grade=STR, urgent=BOOL, scope={"enum": ["individual", "group"]}, headcount=INT,
                      opened_at=TIME, version=INT, last_seq=INT)
 INTAKE_VIEW = obj(
@@ -158,7 +158,9 @@ register("api.confirm_readback", body={"type": "object", "properties": {"confirm
 register("api.escalate", body={"type": "object", "required": ["reason"], "properties": {"reason": STR}},
          responses={200: INCIDENT})
 register("api.change_status", body={"type": "object", "required": ["status", "version"], "properties": {
-    "status": {"enum": ["open", "command", "closing", "closed"]}, "reason": STR, "version": VERSION}},
+    "status": {"enum": ["open", "command", "closing", "resolved", "closed"]}, "reason": STR, "version": VERSION,
+    # -- closing (issue 13): resolve/close pass the gate, or a manager overrides it with a reason
+    "override_reason": STR}},
     responses={200: INCIDENT})
 
 

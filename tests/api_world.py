@@ -48,6 +48,8 @@ def build(session: Session, settings: Any) -> World:
     from playbooks.notify.models import Notification
     from exports.replies.models import WrittenReply  # -- callbacks and the written reply (issue 13)
     from incident.callbacks.models import Callback
+    from incident.closing.models import ImprovementAction, ProblemType
+    from incident.ledger.models import LedgerEntry
 
     from incident.accounts.sessions import confirm_secret
     from incident.db import begin_write
@@ -83,6 +85,17 @@ def build(session: Session, settings: Any) -> World:
     session.add(AgreementBatch(incident_id=inc.id, kind="generate", segment="锦绣花园5号楼", status="done",
                                total=0, done=0, failed=0, started_at=clock.now(), finished_at=clock.now(),
                                started_by_name=leader.display_name))
+    # -- ledger, closing gate and archive (issue 13): a payment with its proof, an improvement action
+    from incident.closing import service as closing
+    from incident.ledger import queries as ledger_queries
+    from incident.ledger import service as ledger
+    owed = ledger_queries.obligations(session, inc.id)
+    if owed:
+        ledger.record_payment(session, actor=leader.actor, incident_id=inc.id, item_id=owed[0].item_id,
+                              data={"amount": f"{owed[0].agreed:.2f}", "method": "bank_transfer", "reference": "HX-1"},
+                              proof=("回单.png", "image/png", PNG))
+    closing.add_improvement(session, actor=leader.actor, incident_id=inc.id, data={
+        "title": "电梯维保合同加入响应时限", "owner": "工程部", "due_on": "2026-12-31"})
     session.flush()
     # -- public side (issue 15): an incident code and a claimant code, so revoke/re-issue have targets
     from incident.public import service as public
@@ -122,6 +135,10 @@ def build(session: Session, settings: Any) -> World:
         # -- callbacks and the written reply (issue 13)
         "reply_id": ids(WrittenReply, WrittenReply.incident_id == inc.id),
         "callback_id": ids(Callback, Callback.incident_id == inc.id),
+        # -- ledger, closing gate and archive (issue 13)
+        "entry_id": ids(LedgerEntry, LedgerEntry.incident_id == inc.id),
+        "action_id": ids(ImprovementAction, ImprovementAction.incident_id == inc.id),
+        "type_id": ids(ProblemType),
     }
     world.keys = {"key": [i.playbook for i in session.scalars(select(ChecklistItem).where(
         ChecklistItem.incident_id == inc.id).limit(1))]}

@@ -88,6 +88,9 @@ def _truncate(engine: Engine) -> None:
     with make_session_factory(engine)() as s:
         s.info[TRUSTED] = True
         seed_defaults(s)
+        # -- archive (issue 13): the problem-type taxonomy migration 0018 seeds
+        from incident.closing.taxonomy import seed_defaults as seed_problem_types
+        seed_problem_types(s)
         s.commit()
 
 

@@ -50,3 +50,42 @@ def give_seat(session: Session, incident: Incident, user: User, seat: str, by: U
     session.add(row)
     session.flush()
     return row
+
+
+# -- closing (issue 13)
+def file_archive(session: Session, actor: User, incident: Incident, root_cause: str = "停车收费标准未公示") -> Any:
+    """Fill in the archive record (a seeded problem type, a root cause) through the closing service."""
+    from sqlalchemy import select
+
+    from incident.closing import service as closing
+    from incident.closing.models import ProblemType
+    type_id = session.scalar(select(ProblemType.id).where(ProblemType.parent_id.is_not(None))
+                             .order_by(ProblemType.id))
+    return closing.save_archive(session, actor=actor.actor, incident_id=incident.id,
+                                data={"problem_type_id": type_id, "root_cause": root_cause})
+
+
+def close_incident(session: Session, incident: Incident, reason: str = "测试结案") -> Incident:
+    """Close through the real gate: a manager files the archive record and overrides what is open."""
+    from incident.closing.status import change_status
+    manager = make_user(session, "manager")
+    file_archive(session, manager, incident)
+    return change_status(session, actor=manager.actor, incident_id=incident.id, status="closed",
+                         override_reason=reason)
+
+
+def call_everyone_back(session: Session, incident: Incident, actor: Any) -> None:
+    """Test set-up: one callback round per claimant (or the complainant), each reached and 满意 — what the
+    callbacks' gate condition waits for in a group case (issue 13)."""
+    from incident.callbacks import gate as callbacks_gate
+    from incident.callbacks import service as callbacks
+    session.refresh(incident)  # its head may have moved through the app since it was loaded
+    declared = [pair for fn in callbacks_gate._declared for pair in fn(session, incident)]
+    rows = []
+    for spec_key, anchor in declared or [("test#callback", "demands_fulfilled")]:
+        rows += callbacks.schedule(session, incident, spec_key=spec_key, anchor=anchor, anchor_at=clock.now(),
+                                   offset_minutes=0, window_minutes=60, per="claimant", attempts=3)
+    for cb in rows:
+        callbacks.record_attempt(session, actor=actor, incident_id=incident.id, callback_id=cb.id, channel="phone",
+                                 reached=True, satisfaction="satisfied")
+    session.flush()

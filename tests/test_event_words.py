@@ -155,6 +155,27 @@ SAMPLES = {
                               "to": "C", "handler": "department_manager", "due_at": AT,
                               "satisfaction": "dissatisfied", "notified": [4]},
 }
+# -- ledger, closing gate and archive (issue 13)
+SAMPLES.update({
+    "ledger.payment_recorded": {"claimant": "王𠮷", "kind": "compensation", "amount": "1333.33",
+                                "method": "bank_transfer", "proof_kind": "upload", "outstanding": "0.00"},
+    "ledger.waived": {"claimant": "王𠮷", "kind": "indemnity", "amount": "866.67", "reason": "业主自愿放弃"},
+    "ledger.payment_overdue": {"claimant": "王𠮷", "kind": "compensation", "outstanding": "120.00",
+                               "due_at": "2026-12-10T15:59:59+00:00"},
+    "closing.signed_off": {"seat": "business", "name": "赵经理", "note": "款项已付清", "round": 1},
+    "closing.item_closed": {"item_id": 3, "claimant_id": 9, "type": "repair", "status": "rejected",
+                            "reason": "业主已自行维修"},
+    "closing.gate_overridden": {"from": "command", "to": "closed", "reason": "业主已搬离，无法回访",
+                                "open_items": [{"key": "ledger.payments"}]},
+    "archive.updated": {"round": 1, "problem_type": "停车/收费 › 停车费争议", "root_cause": "收费标准未公示"},
+    "archive.recorded": {"round": 2, "problem_type": "电梯 › 电梯故障", "root_cause": "维保不到位"},
+    "archive.improvement_added": {"title": "公示停车收费标准", "owner": "物业服务中心", "status": "open",
+                                  "due_at": "2026-12-20T15:59:59+00:00"},
+    "archive.improvement_updated": {"title": "公示停车收费标准", "owner": "物业服务中心", "status": "done",
+                                    "due_at": "2026-12-20T15:59:59+00:00"},
+    "archive.improvement_overdue": {"title": "公示停车收费标准", "owner": "物业服务中心", "status": "open",
+                                    "due_at": "2026-12-20T15:59:59+00:00"},
+})
 
 
 def problems(text: str, locale: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from incident import service, timeline
+from incident.closing.status import change_status
 from incident.timeline import verify_chain
 from tests.factories import make_incident, make_user
 
@@ -84,7 +85,7 @@ def test_every_state_change_writes_one_event(session):
     assert inc.last_seq == 1
     service.confirm_readback(session, actor=user.actor, incident_id=inc.id, confirmed_by="刘先生")
     assert inc.last_seq == 2
-    service.change_status(session, actor=user.actor, incident_id=inc.id, status="command")
+    change_status(session, actor=user.actor, incident_id=inc.id, status="command")
     assert inc.last_seq == 3
     types = [e.type for e in timeline.list_since(session, inc.id)]
     assert types == ["incident.opened", "intake.read_back_confirmed", "status.changed"]

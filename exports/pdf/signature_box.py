@@ -16,8 +16,10 @@ UA_CHARS = 120  # a user agent longer than this is cut (the full one stays in th
 
 
 class SignatureBox(Flowable):
-    def __init__(self, signature: dict[str, Any] | None, name: str, _: Any, st: Any) -> None:
+    def __init__(self, signature: dict[str, Any] | None, name: str, _: Any, st: Any,
+                 caption: str = "Party B (signature):") -> None:  # -- ledger (issue 13): 收条 caption
         super().__init__()
+        self.caption = caption
         self.sig = Signature.from_dict(signature) if signature else None
         self.name, self._t = name, _
         self.circumstances = self._circumstances()
@@ -41,7 +43,7 @@ class SignatureBox(Flowable):
     def draw(self) -> None:
         c = self.canv
         c.saveState()
-        fonts.draw(c, 0, self.height - 4 * mm, self._t("Party B (signature):"), 9)
+        fonts.draw(c, 0, self.height - 4 * mm, self._t(self.caption), 9)
         top = self.height - 6 * mm
         c.setStrokeGray(0.6)
         c.setLineWidth(0.4)

@@ -67,6 +67,14 @@ class Action(StrEnum):
     REPLY_APPROVE_LEGAL = "reply.approve_legal"
     REPLY_ISSUE = "reply.issue"
     CALLBACK_RECORD = "callback.record"
+    # -- ledger, closing gate and archive (issue 13)
+    PAYMENT_RECORD = "payment.record"
+    PAYMENT_WAIVE = "payment.waive"
+    CLOSE_SIGN_OFF = "close.sign_off"
+    GATE_OVERRIDE = "gate.override"
+    ARCHIVE_EDIT = "archive.edit"
+    IMPROVEMENT_UPDATE = "improvement.update"
+    PROBLEM_TYPE_EDIT = "problem_type.edit"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -127,6 +135,15 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.REPLY_APPROVE_LEGAL: frozenset({LEGAL}),
     Action.REPLY_ISSUE: OVERSIGHT | {LEADER, CS},
     Action.CALLBACK_RECORD: OVERSIGHT | {LEADER, CS},
+    # -- ledger, closing gate and archive (issue 13): the business seat pays, the leader decides a
+    # waiver; each core seat signs off for itself; only a manager overrides the gate
+    Action.PAYMENT_RECORD: frozenset({LEADER, BUSINESS}),
+    Action.PAYMENT_WAIVE: OVERSIGHT | {LEADER},
+    Action.CLOSE_SIGN_OFF: frozenset({CS, BUSINESS, LEGAL}),
+    Action.GATE_OVERRIDE: OVERSIGHT,
+    Action.ARCHIVE_EDIT: OVERSIGHT | {LEADER, CS},
+    Action.IMPROVEMENT_UPDATE: OVERSIGHT | {LEADER, CS, BUSINESS},
+    Action.PROBLEM_TYPE_EDIT: frozenset({ADMIN}),
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,
@@ -135,7 +152,8 @@ ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER
                          Action.TEMPLATE_EDIT, Action.USER_DISABLE, Action.PASSWORD_RESET,
                          Action.QUALIFICATION_SET, Action.ACCOUNT_POLICY_SET,
                          Action.SECURITY_VIEW,  # -- security log (issue 10)
-                         Action.NOTIFY_CONFIGURE})  # -- notifications (issue 12)
+                         Action.NOTIFY_CONFIGURE,  # -- notifications (issue 12)
+                         Action.PROBLEM_TYPE_EDIT})  # -- archive (issue 13)
 
 NoQuals: frozenset[str] = frozenset()
 

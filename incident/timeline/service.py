@@ -8,9 +8,16 @@ from sqlalchemy.orm import Session
 
 from incident import clock
 from incident.access.actor import Actor
+from incident.errors import Conflict
 from incident.timeline import bus
 from incident.timeline.chain import canonical, event_hash
 from incident.timeline.models import GENESIS, Event
+
+
+# -- closing (issue 13): a closed incident is read-only. Only these events may still be recorded on it
+# (the close itself, the reopen, what follows after the close); features add theirs.
+WRITABLE_WHEN_CLOSED: set[str] = {"status.changed", "contact.revealed", "playbook.deadlines_set",
+                                  "archive.improvement_updated", "archive.improvement_overdue"}
 
 
 class ChainHead(Protocol):
@@ -22,6 +29,8 @@ class ChainHead(Protocol):
 def record(session: Session, incident: ChainHead, type: str, actor: Actor,
            payload: dict[str, Any] | None = None) -> Event:
     """Append one event to the incident's chain in the caller's transaction."""
+    if getattr(incident, "status", None) == "closed" and type not in WRITABLE_WHEN_CLOSED:
+        raise Conflict("the incident is closed: reopen it (with a reason) to change it", field="status")
     payload = dict(payload or {})
     seq = (incident.last_seq or 0) + 1
     prev = incident.head_hash or GENESIS

@@ -20,6 +20,9 @@ from playbooks.spec import OverdueAction
 from playbooks.views import FORMATION_TITLE
 
 _SEATS = "concord.seat_cache"
+# -- ledger and archive (issue 13): deadlines a feature owns (playbooks/followups.py), by pseudo-playbook:
+# fn(session, incident, item, "remind" | "overdue") says and does what their firing means.
+OWNED: dict[str, Any] = {}
 
 
 def holders(session: Session, incident_id: int, seat: str) -> list[int]:
@@ -53,6 +56,8 @@ def _mail(message: str, params: dict[str, Any]) -> tuple[str, str]:
 
 def remind(session: Session, inc: Incident, item: ChecklistItem) -> None:
     """Tell the seat (or the leader when nobody holds it) that the deadline is near."""
+    if item.playbook in OWNED:
+        return OWNED[item.playbook](session, inc, item, "remind")
     minutes = max(1, round((item.due_at - item.reminded_at).total_seconds() / 60)) if item.due_at and item.reminded_at else 5
     if item.kind == ItemKind.FORMATION.value:
         users = holders(session, inc.id, "leader")
@@ -73,6 +78,8 @@ def remind(session: Session, inc: Incident, item: ChecklistItem) -> None:
 
 def overdue(session: Session, inc: Incident, item: ChecklistItem) -> None:
     """Run the step's overdue actions, each recorded; the formation clock records a missed formation."""
+    if item.playbook in OWNED:
+        return OWNED[item.playbook](session, inc, item, "overdue")
     leaders = holders(session, inc.id, "leader")
     if item.kind == ItemKind.FORMATION.value:
         if inc.formed_at is not None:

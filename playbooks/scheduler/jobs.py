@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from incident import clock, timeline
@@ -22,6 +22,7 @@ from playbooks import callbacks  # -- callbacks (issue 13)
 from playbooks.deadlines import resync
 from playbooks.engine import complete_by_events  # -- callbacks (issue 13)
 from playbooks.models import ChecklistItem, ItemStatus
+from playbooks import followups  # -- ledger and archive (issue 13): payment and improvement deadlines
 from playbooks.scheduler import actions
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,9 @@ PENDING = ItemStatus.PENDING.value
 def _due_ids(session: Session, column, claimed, now: datetime, skip: set[int]) -> list[int]:  # type: ignore[no-untyped-def]
     stmt = (select(ChecklistItem.id).join(Incident, Incident.id == ChecklistItem.incident_id)
             .where(ChecklistItem.status == PENDING, claimed.is_(None), ChecklistItem.fired_at.is_(None),
-                   column.is_not(None), column <= now, Incident.status != "closed")
+                   column.is_not(None), column <= now,
+                   # -- archive (issue 13): improvement actions are followed after the close too
+                   or_(Incident.status != "closed", ChecklistItem.playbook.in_(followups.AFTER_CLOSE)))
             .order_by(column).limit(BATCH))
     if column is ChecklistItem.remind_at:  # already due: the overdue action says it, not a late reminder
         stmt = stmt.where(ChecklistItem.due_at > now)
@@ -104,6 +107,7 @@ def _run(factory: Callable[[], Session], kind: str, holder: str, now: datetime) 
 
 def _record_resync(factory: Callable[[], Session]) -> int:
     with unit_of_work(factory) as s:
+        followups.sync(s, clock.now())  # -- ledger and archive (issue 13)
         changed = resync(s, clock.now())
         for incident_id, items in changed.items():
             inc = s.get(Incident, incident_id, with_for_update=True, populate_existing=True)

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from incident import service
 from incident.access.permissions import Action, require
 from incident.accounts import service as accounts
+from incident.closing.status import change_status as status_change  # -- closing (issue 13)
 from incident.intake.readback import readback_text
 from incident.intake.schema import parse_intake
 from incident.timeline import list_since
@@ -113,8 +114,16 @@ def escalate(incident_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/incidents/<int:incident_id>/status")
 def change_status(incident_id: int):  # type: ignore[no-untyped-def]
     data = json_body()
-    inc = service.change_status(db(), actor=actor(), incident_id=incident_id, status=data.get("status"),
-                                reason=data.get("reason") or "", expected_version=version_of(data))
+    from incident.errors import Conflict
+    from realtime.api.settlement.closing import localized_items
+    try:
+        inc = status_change(db(), actor=actor(), incident_id=incident_id, status=data.get("status"),
+                            reason=data.get("reason") or "", override_reason=data.get("override_reason") or "",
+                            expected_version=version_of(data))
+    except Conflict as err:  # the gate's open items in the user's language, each with its text
+        if "open_items" in err.details:
+            err.details["open_items"] = localized_items(err.details["open_items"])
+        raise
     db().commit()
     return jsonify(incident_full(inc))
 

@@ -65,3 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from realtime.api.followup import replies as replies_api
     app.register_blueprint(replies_api.bp)
     app.register_blueprint(callbacks_api.bp)
+    # -- ledger, closing gate and archive (issue 13)
+    from realtime.api.settlement import closing as closing_api
+    from realtime.api.settlement import ledger as ledger_api
+    app.register_blueprint(ledger_api.bp)
+    app.register_blueprint(closing_api.bp)

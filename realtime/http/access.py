@@ -202,6 +202,24 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "replies_api.edit_reply_template": Action.TEMPLATE_EDIT,  # legal staff (a qualification)
     "callbacks_api.board": Action.INCIDENT_VIEW,
     "callbacks_api.record_attempt": Action.CALLBACK_RECORD,
+    # -- ledger, closing gate and archive (issue 13)
+    "ledger.overview": Action.INCIDENT_VIEW,
+    "ledger.export_csv": Action.INCIDENT_VIEW,
+    "ledger.export_xlsx": Action.INCIDENT_VIEW,
+    "ledger.record_payment": Action.PAYMENT_RECORD,
+    "ledger.record_receipt": Action.PAYMENT_RECORD,
+    "ledger.waive": Action.PAYMENT_WAIVE,
+    "ledger.proof": Action.INCIDENT_VIEW,
+    "closing.get_gate": Action.INCIDENT_VIEW,
+    "closing.sign_off": Action.CLOSE_SIGN_OFF,
+    "closing.close_item": Action.DEMAND_EDIT,
+    "closing.save_archive": Action.ARCHIVE_EDIT,
+    "closing.add_improvement": Action.ARCHIVE_EDIT,
+    "closing.update_improvement": Action.IMPROVEMENT_UPDATE,
+    "closing.dossier_pdf": Action.INCIDENT_VIEW,
+    "closing.list_problem_types": LOGGED_IN,
+    "closing.add_problem_type": Action.PROBLEM_TYPE_EDIT,
+    "closing.update_problem_type": Action.PROBLEM_TYPE_EDIT,
 }
 
 

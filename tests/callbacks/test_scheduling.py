@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from exports.agreements.models import Agreement, AgreementTemplate
 from exports.replies import service as replies
+from incident.closing import status as closing_status
 from incident import clock, service
 from incident.callbacks import queries
 from incident.callbacks import service as callbacks
@@ -140,9 +141,9 @@ def test_from_the_incident_resolved_and_what_the_gate_says_before(session, sessi
     swap(session, mall, "safety_incident")  # the day after it is resolved
     # Before the resolve a round counted from it cannot exist: it does not block the resolve itself.
     assert gate_items(session, inc)["callbacks.scheduled"].ok
-    service.change_status(session, actor=leader.actor, incident_id=inc.id, status="command")
+    closing_status.change_status(session, actor=leader.actor, incident_id=inc.id, status="command")
     frozen.advance(hours=2)
-    service.change_status(session, actor=leader.actor, incident_id=inc.id, status="closing")
+    closing_status.change_status(session, actor=leader.actor, incident_id=inc.id, status="closing")
     session.commit()
     resolved_at = clock.now()
     assert not gate_items(session, inc)["callbacks.scheduled"].ok  # resolved: now it is expected

@@ -11,7 +11,7 @@ from incident.models import Incident
 from playbooks.models import ChecklistItem
 from playbooks.notify.models import Notification
 from playbooks.scheduler import jobs, lease
-from tests.factories import make_incident
+from tests.factories import close_incident, make_incident
 from tests.playbooks.conftest import count, events, fresh, item
 
 
@@ -112,7 +112,7 @@ def test_formation_clock_fires_only_when_the_group_was_not_formed(session, sessi
 
 def test_closed_incidents_do_not_fire(session, session_factory, crew, frozen):
     inc = crew["incident"]
-    service.change_status(session, actor=crew["leader"].actor, incident_id=inc.id, status="closed")
+    close_incident(session, inc)  # -- closing (issue 13): through the gate
     session.commit()
     frozen.advance(days=1)
     assert jobs.run_due(session_factory)["fired"] == 0

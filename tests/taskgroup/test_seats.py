@@ -193,9 +193,9 @@ def test_unknown_assignment_is_not_found(session, group):
 
 
 def test_closed_incident_refuses_changes(session, group):
-    from incident import service
+    from tests.factories import close_incident
     g = group
-    service.change_status(session, actor=g.leader.actor, incident_id=g.inc.id, status="closed")
+    close_incident(session, g.inc)  # -- closing (issue 13): through the gate
     session.commit()
     with pytest.raises(Conflict):
         tg.assign_seat(session, actor=g.leader.actor, incident_id=g.inc.id, seat="legal",
