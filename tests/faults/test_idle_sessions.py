@@ -3,7 +3,8 @@
 A real `concord serve` on SQLite with CONCORD_POOL_RECYCLE=1: every pooled connection is older
 than the recycle time when the crowd comes back, and every login session was last seen ten
 minutes ago (set in the database: the same state as ten idle minutes, without waiting them), so
-each request also refreshes its session. Half read, half write, all released together: 0 x 5xx.
+each request also refreshes its session. Half read, half write, all released together: 0 x 5xx,
+and every client's idle keep-alive connection is still open (no reset at gunicorn's 2-second mark).
 """
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ pytestmark = pytest.mark.slow
 SESSIONS = 20
 
 
+def _connections(http: requests.Session, url: str) -> list[int]:
+    """Local ports of this client's pooled connections to the server: a connection the server closed
+    is replaced by one on another port (urllib3 reconnects the same pooled object silently)."""
+    pools = http.get_adapter(url).poolmanager.pools
+    return sorted(c.sock.getsockname()[1] for key in pools.keys() for c in list(pools[key].pool.queue)
+                  if c is not None and c.sock is not None)
+
+
 def test_twenty_idle_sessions_acting_at_once_get_no_5xx(faults_instance):
     world = arrange(faults_instance, writers=4)
     inc = world["incident_id"]
@@ -37,7 +46,10 @@ def test_twenty_idle_sessions_acting_at_once_get_no_5xx(faults_instance):
             assert http.get(f"{z.url}/api/v1/incidents/{inc}", timeout=30).status_code == 200
         with unit_of_work(world["factory"]) as s:
             s.execute(update(LoginSession).values(last_seen_at=clock.now() - timedelta(minutes=10)))
-        time.sleep(1.5)  # past the recycle time: every pooled connection is replaced before use
+        opened = [_connections(http, z.url) for http in crowd]
+        # past the recycle time (every pooled database connection is replaced before use) and past
+        # gunicorn's default keep-alive of 2 s (CONCORD_KEEPALIVE keeps the clients' connections)
+        time.sleep(2.5)
         gate = threading.Barrier(SESSIONS)
         answers: list[tuple[int, str]] = []
 
@@ -56,6 +68,7 @@ def test_twenty_idle_sessions_acting_at_once_get_no_5xx(faults_instance):
         log = z.log.read_text(errors="replace")
         z.kill(15)
     assert len(answers) == SESSIONS
+    assert all(opened) and [_connections(http, z.url) for http in crowd] == opened  # the keep-alive held
     assert [a for a in answers if a[0] >= 500] == []  # 0 x 5xx
     assert sorted({a[0] for a in answers}) == [200, 201], answers
     assert "Traceback" not in log, log[-3000:]

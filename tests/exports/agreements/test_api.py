@@ -133,3 +133,22 @@ def test_sealing_without_a_certificate_is_a_409_naming_the_setting(app, api_as, 
     r = legal.post(f"/api/v1/agreements/{ag['id']}/seal", json={"version": 1})
     assert r.status_code == 409 and r.get_json()["field"] == "signing_p12"
     assert legal.get(f"/api/v1/agreements/{ag['id']}").get_json()["status"] == "signed"
+
+
+def test_our_seal_on_a_file_no_agreement_was_sealed_into_is_not_on_record(app, api_as, session, world,
+                                                                          seal_settings):
+    """Issue 17: e.g. the leftover of a failed seal — intact and ours, but never the record: its own
+    outcome on the API and the verify page, never "intact"."""
+    from exports.signing.service import sealer_for
+    from tests.exports.pdfkit import rendered
+    _app(app, seal_settings)
+    stray = sealer_for(seal_settings).seal(rendered("GC-20991231-009-A009"), "Concord-GC-20991231-009-A009")
+    legal = api_as(world["legal"])
+    v = legal.post("/api/v1/verify", data={"file": (io.BytesIO(stray), "stray.pdf")},
+                   content_type="multipart/form-data").get_json()
+    assert (v["verdict"], v["outcome"], v["on_record"]) == ("intact", "not_on_record", False), v
+    page = legal.client.post("/verify", data={"file": (io.BytesIO(stray), "stray.pdf")},
+                             headers={"X-CSRF-Token": legal.csrf}, content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'data-outcome="not_on_record"' in html, html[-2000:]
+    assert "不是本系统记录在案的已盖章协议" in html or "not a sealed agreement on record" in html
