@@ -29,9 +29,9 @@ bp = Blueprint("board", __name__)
 
 # What the navigation calls each section (and the element it jumps to); unknown sections use their name.
 NAV = {"overview": (_l("Overview"), "overview"), "taskgroup": (_l("Task group"), "taskgroup"),
-       "deadlines": (_l("Deadlines"), "deadlines"), "crowd": (_l("Crowd"), "crowd"),
+       "deadlines": (_l("Deadlines & checklist"), "deadlines"), "crowd": (_l("The crowd"), "crowd"),
        "samples": (_l("Samples"), "samples"), "demands": (_l("Demands"), "demands"),
-       "agreements": (_l("Agreements"), "agreements"), "timeline": (_l("Timeline"), "timeline-card"),
+       "agreements": (_l("Agreements"), "agreements"), "timeline": (_l("Timeline & notes"), "timeline-card"),
        "intake": (_l("Intake"), "intake")}
 
 
