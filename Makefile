@@ -12,13 +12,15 @@ PYTEST_ARGS ?=
 deps: system-deps python-deps js-deps
 
 # Chromium (browser tests), poppler (pdfsig/pdftotext in tests), WenQuanYi Micro Hei (TrueType CJK
-# font that ReportLab can embed in agreements), Hanazono (rare CJK Extension A/B characters in names).
+# font that ReportLab can embed in agreements), Hanazono (rare CJK Extension A/B characters in names),
+# BabelStone Han (CJK Extension A–G: the rest of the fallback chain of exports/pdf/glyphs.py).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdfsig >/dev/null || missing="$$missing poppler-utils"; \
 	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
 	fc-list 2>/dev/null | grep -qi hanazono || missing="$$missing fonts-hanazono"; \
+	[ -f /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf ] || missing="$$missing fonts-babelstone-han"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -48,7 +48,7 @@ def run_one(name: str, quick: bool, timeout: float) -> dict[str, Any]:
         out = Path(tmp) / "result.json"
         code = ("import json, sys, importlib; m = importlib.import_module('bench.' + sys.argv[1]); "
                 "r = m.run(quick=sys.argv[2] == '1'); open(sys.argv[3], 'w').write(json.dumps(r))")
-        started = time.monotonic()
+        started, load_before = time.monotonic(), os.getloadavg()
         try:
             proc = subprocess.run([sys.executable, "-c", code, name, "1" if quick else "0", str(out)],
                                   cwd=HERE.parent, timeout=timeout, capture_output=True, text=True)
@@ -58,7 +58,17 @@ def run_one(name: str, quick: bool, timeout: float) -> dict[str, Any]:
             return {"error": (proc.stderr or proc.stdout)[-3000:] or f"exit {proc.returncode}"}
         result = json.loads(out.read_text())
         result.setdefault("wall_s", round(time.monotonic() - started, 1))
-        return result
+        return result | loaded(load_before, os.getloadavg())
+
+
+UNDER_LOAD = 0.5  # per core: above it, other work competed with the benchmark for the CPU
+
+
+def loaded(before: tuple[float, float, float], after: tuple[float, float, float]) -> dict[str, Any]:
+    """The machine's 1-minute load average before and after a benchmark, and whether it ran under load."""
+    cores = os.cpu_count() or 1
+    return {"load_average_before": round(before[0], 2), "load_average_after": round(after[0], 2),
+            "under_load": max(before[0], after[0]) / cores > UNDER_LOAD}
 
 
 def main(argv: list[str] | None = None) -> int:

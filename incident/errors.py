@@ -70,3 +70,17 @@ class Busy(DomainError):
     """The database stayed locked by other writers past its wait (busy_timeout): try again shortly."""
 
     code = "busy"
+
+
+# -- resource faults (issue 17)
+class StorageFull(DomainError):
+    """The instance folder's disk (or quota) is full: nothing was kept, the partial file is gone."""
+
+    code = "storage_full"
+
+
+class Unavailable(DomainError):
+    """A resource the request needs is gone for now (storage read-only or missing, the database
+    connection lost mid-transaction): nothing was written; try again shortly."""
+
+    code = "unavailable"

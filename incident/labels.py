@@ -160,6 +160,7 @@ LABELS: dict[str, dict[str, str]] = {
     "item_status": {"open": "open", "offered": "offered", "accepted": "accepted", "rejected": "rejected",
                     "fulfilled": "fulfilled", "confirmed": "confirmed by the claimant"},
     "import_mode": {"all_or_nothing": "all or nothing", "skip_invalid": "skip invalid rows"},
+    "offer_outcome": {"pending": "awaiting the answer", "accepted": "accepted", "rejected": "rejected"},
     # -- task group
     "consent_method": {"spoken": "spoken consent", "written": "written consent"},
     "recording_kind": {"audio": "audio", "video": "video"},

@@ -86,7 +86,7 @@ def _next_ref(session: Session) -> str:
     """Today's next GC-YYYYMMDD-NNN; SQLite's one writer (BEGIN IMMEDIATE) or REF_LOCK serialises it."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REF_LOCK})
-    today = clock.now().strftime("%Y%m%d")
+    today = clock.local(clock.now()).strftime("%Y%m%d")  # the date people live in, not UTC
     n = session.scalar(select(func.count(Incident.id)).where(Incident.ref.like(f"GC-{today}-%"))) or 0
     return f"GC-{today}-{n + 1:03d}"
 

@@ -1,6 +1,7 @@
 """Application factory: binds settings, database, translations, sockets and blueprints."""
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any, Mapping
 
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     privacy.configure(settings.field_key)
     attachments.configure(settings.instance / "attachments")
     clock.configure_zone(settings.timezone)
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, **pool_options())  # -- resource faults (issue 17)
     app.extensions["concord.engine"] = engine
     app.extensions["concord.sessions"] = make_session_factory(engine)
     app.teardown_appcontext(close_db)
@@ -92,3 +93,17 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     templating.register(app)
     security.trust_proxies(app, settings)  # -- issue 10: last, outside the Socket.IO middleware
     return app
+
+
+# -- resource faults (issue 17)
+POOL_RECYCLE_DEFAULT = 1800  # seconds: pooled connections older than this are replaced before use
+
+
+def pool_options() -> dict[str, int]:
+    """Connections idle in the pool are recycled after CONCORD_POOL_RECYCLE seconds (firewalls and
+    PostgreSQL's idle_session_timeout drop them silently); pre-ping catches the rest."""
+    raw = os.environ.get("CONCORD_POOL_RECYCLE") or str(POOL_RECYCLE_DEFAULT)
+    try:
+        return {"pool_recycle": max(int(raw), 1)}
+    except ValueError:
+        return {"pool_recycle": POOL_RECYCLE_DEFAULT}

@@ -11,7 +11,7 @@ from flask import Flask, current_app, g, redirect, request, session, url_for
 from incident.accounts import service as accounts
 from incident.accounts.models import User
 from incident.errors import Unauthenticated, ValidationError
-from incident.db import begin_write, quick_write
+from incident.db import began_as_write, begin_write, quick_write
 from realtime.dbsession import db
 from realtime.security.redirects import is_safe
 
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 PUBLIC_ENDPOINTS = {"pages.login", "static", "health.healthz", "vendor.asset", "pages.set_language"}
 # -- OpenAPI (issue 10): the document holds no data
 PUBLIC_ENDPOINTS.add("api.openapi")
+# -- resource faults (issue 17): readiness answers a load balancer, which does not log in
+PUBLIC_ENDPOINTS.add("health.readyz")
 CSRF_HEADER = "X-CSRF-Token"
 
 
@@ -46,9 +48,10 @@ def _refresh(sid: str) -> None:
     lock and is skipped when the database stays busy — the next request, at most a minute later,
     tries again. touch_session writes at most once a minute per login session.
     """
-    if request.method not in READS:
+    if request.method not in READS and db().in_transaction() and began_as_write(db()):
         accounts.touch_session(db(), sid)
         return
+    # a read, or a write request refused before its gate began the writer (e.g. an unsafe form field)
     engine = current_app.extensions["concord.engine"]
     if not quick_write(engine, lambda s: accounts.touch_session(s, sid), wait=REFRESH_WAIT):
         log.info("login session refresh skipped: database busy")

@@ -1,6 +1,7 @@
 """Map domain errors onto HTTP: a JSON body {error, field, message} for the API, a page otherwise."""
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
@@ -9,14 +10,15 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from incident.db import is_lock_error
-from incident.errors import (Busy, Conflict, DomainError, Forbidden, NotFound, Throttled, Unauthenticated,
-                             ValidationError)
+from incident.errors import (Busy, Conflict, DomainError, Forbidden, NotFound, StorageFull, Throttled,
+                             Unauthenticated, Unavailable, ValidationError)
 from incident.labels import field_label
 from realtime.security.recorder import note_error
 
 STATUS = {ValidationError: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
           Throttled: 429,
-          Busy: 503}  # one writer at a time (issue 17): a lock wait past busy_timeout, never a 500
+          Busy: 503,  # one writer at a time (issue 17): a lock wait past busy_timeout, never a 500
+          StorageFull: 507, Unavailable: 503}  # resource faults (issue 17)
 BUSY_RETRY_AFTER = 2  # seconds
 
 
@@ -57,7 +59,7 @@ def register(app: Flask) -> None:
         status = status_of(err)
         note_error(err, status)  # -- security log (issue 10)
         headers = {}
-        if isinstance(err, (Throttled, Busy)):
+        if isinstance(err, (Throttled, Busy, Unavailable)):
             headers["Retry-After"] = str(err.details.get("retry_after", 60))
         if wants_json():
             return jsonify(error_body(err)), status, headers
@@ -66,10 +68,21 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _operational(err: OperationalError):  # type: ignore[no-untyped-def]
+        fault = resource_fault(err)  # -- resource faults (issue 17)
+        if fault is not None:
+            return _domain(fault)
         if not is_lock_error(err):
             raise err  # not ours to answer: Flask's 500 handling (and its log) as before
         return _domain(Busy("the database is busy with other changes; try again in a moment",
                             field=None, retry_after=BUSY_RETRY_AFTER))
+
+    @app.errorhandler(OSError)
+    def _os_error(err: OSError):  # type: ignore[no-untyped-def]
+        from incident.attachments.files import storage_error  # -- resource faults (issue 17)
+        fault = storage_error(err) if err.errno in STORAGE_ERRNOS else None  # a missing template stays a 500
+        if not isinstance(fault, DomainError):
+            raise err
+        return _domain(fault)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # type: ignore[no-untyped-def]
@@ -78,3 +91,25 @@ def register(app: Flask) -> None:
                             "message": err.description}), err.code
         return render_template("error.html", status=err.code, message=err.description, field=None), \
             err.code
+
+
+# -- resource faults (issue 17)
+STORAGE_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS}
+DISK_FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
+
+
+def resource_fault(err: BaseException) -> DomainError | None:
+    """The domain error for a database failure caused by a resource, not by the request: the disk
+    holding SQLite is full (507), the connection was lost mid-transaction (503; PostgreSQL
+    terminated it, the server restarted) or SQLite cannot write its files (503)."""
+    from sqlalchemy.exc import DBAPIError
+    text = str(getattr(err, "orig", err)).lower()
+    if any(t in text for t in DISK_FULL):
+        return StorageFull("the server's storage is full: nothing was saved; ask the administrator "
+                           "to free space", field=None)
+    if isinstance(err, DBAPIError) and err.connection_invalidated or "terminating connection" in text \
+            or "server closed the connection" in text or "connection is closed" in text \
+            or "attempt to write a readonly database" in text or "unable to open database" in text:
+        return Unavailable("the database connection was lost or cannot be written: nothing was saved; "
+                           "try again in a moment", field=None, retry_after=BUSY_RETRY_AFTER)
+    return None

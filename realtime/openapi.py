@@ -110,9 +110,13 @@ _OPS: dict[str, dict[str, Any]] = {}
 
 def register(endpoint: str, *, body: Mapping[str, Any] | None = None, media: str | Mapping[str, Any] | None = None,
              query: Mapping[str, Mapping[str, Any]] | None = None,
-             responses: Mapping[int | str, Any] | None = None) -> None:
-    """Describe an operation: request body and its media type, query parameters, responses."""
+             responses: Mapping[int | str, Any] | None = None,
+             path: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    """Describe an operation: request body and its media type, query parameters, responses, and the
+    schema of a string path parameter (e.g. an enum of names)."""
     op = _OPS.setdefault(endpoint, {})
+    if path is not None:
+        op.setdefault("path", {}).update(path)
     if body is not None:
         op["body"] = dict(body)
     if media is not None:
@@ -190,9 +194,10 @@ def _parameters(rule: Any, op: dict[str, Any]) -> list[dict[str, Any]]:
     for arg in rule.arguments:
         conv = rule._converters.get(arg)  # the converter decides the type: <int:…> or a string
         is_int = conv is not None and type(conv).__name__ in ("BoundedInt", "IntegerConverter")
+        given = (op.get("path") or {}).get(arg)
         out.append({"name": arg, "in": "path", "required": True,
                     "schema": {"type": "integer", "minimum": 0, "maximum": ID_MAX} if is_int
-                    else {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}})
+                    else dict(given) if given else {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}})
     for name, schema in (op.get("query") or {}).items():
         s = dict(schema)
         required = bool(s.pop("required", False))

@@ -7,10 +7,12 @@ expiry that the owning process refreshes; a crashed process's entries simply run
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any, Callable, Protocol
 
+log = logging.getLogger(__name__)
 TTL_SECONDS = 60.0          # an entry not refreshed for this long is gone
 REFRESH_SECONDS = 20.0      # how often a process refreshes its own sockets' entries
 
@@ -65,7 +67,10 @@ class RedisPresence:
 
     def __init__(self, url: str, prefix: str, ttl: float = TTL_SECONDS, now: Now = time.time) -> None:
         import redis
-        self.redis = redis.Redis.from_url(url, health_check_interval=30)
+        # short timeouts: an unreachable Redis must not hold a join (issue 17); FallbackPresence
+        # then answers from this process
+        self.redis = redis.Redis.from_url(url, health_check_interval=30, socket_connect_timeout=1,
+                                          socket_timeout=2)
         self.prefix, self.ttl, self.now = prefix, ttl, now
 
     def _key(self, incident_id: int) -> str:
@@ -94,9 +99,89 @@ class RedisPresence:
         return _user_list(entries, now)
 
 
-def make_store(redis_url: str | None, prefix: str) -> PresenceStore:
-    """Redis store when a message queue is configured, else in-process."""
-    return RedisPresence(redis_url, prefix) if redis_url else MemoryPresence()
+def make_store(redis_url: str | None, prefix: str,
+               local: Callable[[], list[tuple[int, str, dict[str, Any]]]] | None = None) -> PresenceStore:
+    """Redis store (falling back to this process while Redis is unreachable) when a message queue
+    is configured, else in-process. *local*: this process's sockets, re-entered when Redis returns."""
+    if not redis_url:
+        return MemoryPresence()
+    return FallbackPresence(RedisPresence(redis_url, prefix), local or (lambda: []))
+
+
+# -- resource faults (issue 17): Redis unreachable
+class FallbackPresence:
+    """Redis while it answers; this process's own sockets while it does not.
+
+    Every change is kept in process memory too, so the moment Redis fails a join still answers
+    (with the people on this server). While Redis is down it is tried again at most every
+    RETRY_SECONDS; when it answers again this process's sockets are written back before anything
+    is read (a restarted Redis has lost them), so presence is whole again at once.
+    """
+
+    RETRY_SECONDS = 2.0
+
+    def __init__(self, redis_store: RedisPresence, local: Callable[[], list[tuple[int, str, dict[str, Any]]]],
+                 clock: Now = time.monotonic) -> None:
+        self.shared, self.memory, self.local, self.clock = redis_store, MemoryPresence(), local, clock
+        self.down_since: float | None = None
+        self._next_try = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def mode(self) -> str:
+        """"redis" (shared by every server) or "process" (Redis unreachable: this server only)."""
+        return "process" if self.down_since is not None else "redis"
+
+    def _down(self, err: Exception) -> None:
+        with self._lock:
+            if self.down_since is None:
+                self.down_since = self.clock()
+                log.warning("Redis unreachable (%s): presence falls back to this process", err)
+            self._next_try = self.clock() + self.RETRY_SECONDS
+
+    def check(self, force: bool = False) -> bool:
+        """Whether Redis answers now; on its return, write this process's sockets back first."""
+        from redis.exceptions import RedisError
+        if self.down_since is None and not force:
+            return True
+        if self.down_since is not None and not force and self.clock() < self._next_try:
+            return False
+        try:
+            self.shared.redis.ping()
+            if self.down_since is not None:
+                for incident_id, sid, user in self.local():
+                    self.shared.add(incident_id, sid, user)
+        except (RedisError, OSError) as err:
+            self._down(err)
+            return False
+        if self.down_since is not None:
+            log.warning("Redis answers again: presence is shared again")
+        self.down_since = None
+        return True
+
+    def _try(self, fn: Callable[[], Any]) -> tuple[bool, Any]:
+        from redis.exceptions import RedisError
+        if not self.check():
+            return False, None
+        try:
+            return True, fn()
+        except (RedisError, OSError) as err:
+            self._down(err)
+            return False, None
+
+    def add(self, incident_id: int, sid: str, user: dict[str, Any]) -> None:
+        self.memory.add(incident_id, sid, user)
+        self._try(lambda: self.shared.add(incident_id, sid, user))
+
+    touch = add
+
+    def remove(self, incident_id: int, sid: str) -> None:
+        self.memory.remove(incident_id, sid)
+        self._try(lambda: self.shared.remove(incident_id, sid))
+
+    def users(self, incident_id: int) -> list[dict[str, Any]]:
+        ok, users = self._try(lambda: self.shared.users(incident_id))
+        return users if ok else self.memory.users(incident_id)
 
 
 class LocalSockets:

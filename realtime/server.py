@@ -54,6 +54,19 @@ def interrupt_dead_batches(app):  # type: ignore[no-untyped-def]
         logging.getLogger(__name__).exception("start-up sweep of agreement batches failed")
 
 
+def recover_attachments(app):  # type: ignore[no-untyped-def]
+    """At start-up: temporary files of dead processes are moved into place (their row committed)
+    or removed (it never did), so nothing a crash left stays under attachments/ (issue 17)."""
+    from incident.attachments import check
+    try:
+        with app.extensions["concord.sessions"]() as session:
+            done = check.recover(session)
+        for f in done.findings:
+            logging.getLogger(__name__).warning("attachments: %s %s (%s)", f.kind, f.name, f.detail)
+    except Exception:  # never keep the server from starting; `concord doctor` finds the rest
+        logging.getLogger(__name__).exception("start-up check of attachments failed")
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -67,9 +80,25 @@ class _Gunicorn(BaseApplication):
         from realtime.app import create_app
         app = create_app()
         interrupt_dead_batches(app)
+        recover_attachments(app)
         if os.environ.get(EMBED_ENV, "1") != "0":
             start_embedded_scheduler(app)
         return app
+
+
+KEEPALIVE_DEFAULT = 75  # seconds; gunicorn's own default of 2 s closes connections clients still pool
+
+
+def keepalive() -> int:
+    """Seconds an idle keep-alive connection stays open (CONCORD_KEEPALIVE, 1–3600)."""
+    raw = os.environ.get("CONCORD_KEEPALIVE") or str(KEEPALIVE_DEFAULT)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 3600:
+        raise ValueError(f"CONCORD_KEEPALIVE must be a number of seconds from 1 to 3600 (got {raw!r})")
+    return value
 
 
 def run(*, host: str, port: int, threads: int = 100, instance: str | None = None,
@@ -87,6 +116,9 @@ def run(*, host: str, port: int, threads: int = 100, instance: str | None = None
         "threads": threads,
         "timeout": 0,  # long-lived WebSocket requests occupy a thread, never a timeout
         "graceful_timeout": 5,
+        # -- resource faults (issue 17): idle keep-alive connections outlive client pools (nginx
+        # upstream 60 s, browsers, requests), so no request meets a connection closed under it
+        "keepalive": keepalive(),
         "accesslog": None,
         "loglevel": "warning",
     }).run()

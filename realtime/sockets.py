@@ -60,7 +60,8 @@ def queue_manager(settings: Settings, write_only: bool = False) -> Any:
         return None
     import socketio as sio
     return sio.RedisManager(settings.redis_url, channel=channel(), write_only=write_only,
-                            redis_options={"health_check_interval": 30})
+                            redis_options={"health_check_interval": 30,
+                                           "socket_connect_timeout": 2})  # issue 17: no hang on a lost Redis
 
 
 def publish(event: dict[str, Any]) -> None:
@@ -218,14 +219,22 @@ def _heartbeat(app: Flask) -> None:
     store: presence.PresenceStore = app.extensions["concord.presence"]
     last: dict[int, list[dict[str, Any]]] = {}
     while not tracker.stopped:
-        socketio.sleep(presence.REFRESH_SECONDS)
-        for incident_id, sid, entry in tracker.entries():
-            store.touch(incident_id, sid, entry)
-        for incident_id in tracker.incidents():
-            users = store.users(incident_id)
-            if last.get(incident_id) not in (None, users):
-                emit_presence(incident_id, users)
-            last[incident_id] = users
+        # while Redis is unreachable, look for its return every few seconds: this process's sockets
+        # go back into the shared presence at once, not at the next refresh (issue 17)
+        waiting = getattr(store, "mode", "redis") != "redis"
+        socketio.sleep(presence.FallbackPresence.RETRY_SECONDS if waiting else presence.REFRESH_SECONDS)
+        if waiting and not store.check():  # type: ignore[attr-defined]
+            continue
+        try:  # never let one failed round (Redis gone, issue 17) end the refresh for good
+            for incident_id, sid, entry in tracker.entries():
+                store.touch(incident_id, sid, entry)
+            for incident_id in tracker.incidents():
+                users = store.users(incident_id)
+                if last.get(incident_id) not in (None, users):
+                    emit_presence(incident_id, users)
+                last[incident_id] = users
+        except Exception:
+            log.exception("presence refresh failed; trying again in %s s", presence.REFRESH_SECONDS)
 
 
 def _ensure_heartbeat(app: Flask) -> None:
@@ -235,8 +244,9 @@ def _ensure_heartbeat(app: Flask) -> None:
 
 
 def register(app: Flask, settings: Settings) -> None:
-    store = app.extensions["concord.presence"] = presence.make_store(settings.redis_url, channel())
     tracker = app.extensions["concord.presence_local"] = presence.LocalSockets()
+    store = app.extensions["concord.presence"] = presence.make_store(settings.redis_url, channel(),
+                                                                     tracker.entries)
     app.extensions["concord.socket_limits"] = limits.SocketLimits()  # -- socket limits (issue 10)
 
     def push(incident_id: int) -> None:

@@ -123,3 +123,72 @@ def test_savepoint_rollback_drops_only_its_own_events(session):
         assert seen[1]["payload"]["text"] == "保留的记录"
     finally:
         unsubscribe()
+
+
+def test_a_long_chain_reports_progress_while_it_streams(session):
+    inc = _incident_with_events(session, n_notes=9)  # opened + 9 notes (+ whatever opening records)
+    session.expire_all()
+    inc = service.get(session, inc.id)
+    seen: list[int] = []
+    report = verify_chain(session, inc.id, anchor_seq=inc.last_seq, anchor_hash=inc.head_hash,
+                          progress=seen.append, every=3)
+    assert report.ok and report.events == inc.last_seq
+    assert seen == list(range(3, inc.last_seq + 1, 3))
+
+
+def test_the_cli_prints_progress_on_stderr(tmp_path):
+    from click.testing import CliRunner
+
+    from concord.cli import main
+    from incident.timeline import verify as verify_module
+    runner = CliRunner()
+    assert runner.invoke(main, ["--instance", str(tmp_path), "init", "--admin-password", "admin-pass-123"]).exit_code == 0
+    assert runner.invoke(main, ["--instance", str(tmp_path), "demo"]).exit_code == 0
+    real = verify_module.verify_chain
+
+    def every_five(*args, **kw):
+        return real(*args, **{**kw, "every": 5})
+    import concord.cli.audit as audit_cli
+    audit_cli.verify_chain, saved = every_five, audit_cli.verify_chain
+    try:
+        result = runner.invoke(main, ["--instance", str(tmp_path), "audit", "verify", "1"])
+    finally:
+        audit_cli.verify_chain = saved
+    assert result.exit_code == 0, result.output
+    assert "events checked" in result.stderr and result.stdout.startswith("OK: incident 1")
+
+
+def test_the_canonical_time_is_the_one_every_chain_was_hashed_with():
+    from datetime import datetime, timedelta, timezone
+
+    from incident.timeline.chain import _utc_text
+    utc = timezone.utc
+    for at in (datetime(2026, 6, 1, 1, 0, tzinfo=utc), datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=utc),
+               datetime(2026, 1, 1, 8, 0, 0, 5, tzinfo=timezone(timedelta(hours=8))), datetime(2026, 3, 4, 5, 6, 7)):
+        old = (at.astimezone(utc) if at.tzinfo else at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        assert _utc_text(at) == old
+def test_a_released_savepoint_publishes_nothing_until_the_outermost_commit(session):
+    """SQLAlchemy fires after_commit when a SAVEPOINT is released: its events must wait for the
+    outermost commit, and go with an outer rollback (issue 17)."""
+    from incident.timeline import bus
+    seen = []
+    unsubscribe = bus.subscribe(seen.append)
+    try:
+        user = make_user(session, "manager")
+        inc = make_incident(session, user)
+        session.commit()
+        seen.clear()
+        with session.begin_nested():
+            service.add_note(session, actor=user.actor, incident_id=inc.id, text="保存点里的记录 𠮷")
+            with session.begin_nested():
+                service.add_note(session, actor=user.actor, incident_id=inc.id, text="<script>内层</script>")
+        assert seen == []  # both savepoints released, the transaction still open
+        session.rollback()
+        assert seen == []  # rolled back: nothing was ever published
+        with session.begin_nested():
+            service.add_note(session, actor=user.actor, incident_id=inc.id, text="提交的记录")
+        assert seen == []
+        session.commit()
+        assert [e["payload"]["text"] for e in seen] == ["提交的记录"]
+    finally:
+        unsubscribe()

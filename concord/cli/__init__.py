@@ -20,6 +20,9 @@ MODULES.append(_playbooks_cli)
 # -- agreements (issue 6)
 from concord.cli import agreements as _agreements_cli  # noqa: E402
 MODULES.append(_agreements_cli)
+# -- files and rows commit together (issue 17): `concord doctor`
+from concord.cli import doctor as _doctor_cli  # noqa: E402
+MODULES.append(_doctor_cli)
 
 
 @click.group()

@@ -17,6 +17,7 @@ from incident.settings import CONFIG_NAME
 EXIT = {Verdict.INTACT.value: 0, Verdict.MODIFIED.value: 3, Verdict.UNKNOWN_SIGNER.value: 4,
         Verdict.UNSIGNED.value: 5, Verdict.NOT_PDF.value: 5}
 VOIDED = 6
+NOT_ON_RECORD = 7  # -- files and rows commit together (issue 17): intact, but not a sealed agreement on record
 DEMO_P12 = "org-seal.p12"
 
 
@@ -26,7 +27,8 @@ DEMO_P12 = "org-seal.p12"
 @click.pass_context
 def verify_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
     """Verify a sealed agreement PDF. Exit 0 intact and trusted, 3 modified after sealing, 4 unknown
-    signer, 5 unsigned or not a PDF, 6 intact but the agreement has since been voided."""
+    signer, 5 unsigned or not a PDF, 6 intact but the agreement has since been voided, 7 intact but
+    not a sealed agreement on record here (no such agreement, not sealed, or another file)."""
     s = settings(ctx)
     with session_scope(ctx) as session:
         report = seal.verify_document(session, file.read_bytes(), seal.trust_roots(s))
@@ -34,14 +36,18 @@ def verify_cmd(ctx: click.Context, file: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{file}: {report['verdict']}" + (f" — {report['detail']}" if report["detail"] else ""))
+        outcome = "intact, but not a sealed agreement on record" if report["outcome"] == seal.NOT_ON_RECORD \
+            else report["verdict"]
+        click.echo(f"{file}: {outcome}" + (f" — {report['detail']}" if report["detail"] else ""))
         if ag:
             click.echo(f"agreement {ag['ref']}: {ag['status']}"
                        + (f" (voided: {ag['void_reason']})" if ag.get("void_reason") else ""))
         for w in report["warnings"]:
             click.echo(f"warning: {w}")
     code = EXIT[report["verdict"]]
-    if code == 0 and ag.get("status") == "void":
+    if code == 0 and report["outcome"] == seal.NOT_ON_RECORD:
+        code = NOT_ON_RECORD
+    elif code == 0 and ag.get("status") == "void":
         code = VOIDED
     ctx.exit(code)
 

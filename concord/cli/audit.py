@@ -32,7 +32,9 @@ def verify_cmd(ctx: click.Context, incident_id: int, pdfs: tuple[Path, ...]) -> 
     bad = 0
     with session_scope(ctx) as session:
         inc = service.get(session, incident_id)
-        report = verify_chain(session, inc.id, anchor_seq=inc.last_seq, anchor_hash=inc.head_hash)
+        report = verify_chain(session, inc.id, anchor_seq=inc.last_seq, anchor_hash=inc.head_hash,
+                              progress=lambda n: click.echo(f"… {n:,} of {inc.last_seq:,} events checked",
+                                                            err=True))
         if report.ok:
             click.echo(f"OK: incident {incident_id}, {report.events} events, head {report.head_hash}")
         else:

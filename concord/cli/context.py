@@ -25,7 +25,8 @@ def settings(ctx: click.Context) -> Settings:
     except (FileNotFoundError, ValueError) as err:  # missing instance, bad setting
         raise click.ClickException(str(err)) from None
     privacy.configure(s.field_key)
-    attachments.configure(s.instance / "attachments")
+    with instance_faults(s.instance):
+        attachments.configure(s.instance / "attachments")
     try:
         clock.configure_zone(s.timezone)
     except ValueError as err:
@@ -64,3 +65,29 @@ def acting_user(session: Session, username: str | None) -> User:
     if user is None:
         raise click.ClickException("no admin user: run `concord init` first")
     return user
+
+
+# -- resource faults (issue 17): a read-only, missing or full instance folder is one line, no traceback
+@contextlib.contextmanager
+def instance_faults(instance: Path) -> Iterator[None]:
+    """Turn a failure to write the instance folder (or its SQLite database) into a one-line message."""
+    try:
+        yield
+    except OSError as err:
+        raise click.ClickException(f"the instance folder {instance} cannot be written: "
+                                   f"{err.strerror or err} ({getattr(err, 'filename', None) or instance})") from None
+    except OperationalError as err:
+        if is_lock_error(err):
+            raise
+        raise click.ClickException(f"the database in {instance} cannot be opened or written: "
+                                   f"{str(err.orig).splitlines()[0]}") from None
+
+
+def check_writable(folder: Path) -> None:
+    """Fail with one line unless a file can be created in *folder* (read-only mount, missing, full)."""
+    import tempfile
+    with instance_faults(folder):
+        if not folder.is_dir():
+            raise click.ClickException(f"the instance folder {folder} does not exist: run `concord init` first")
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass

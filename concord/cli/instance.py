@@ -9,11 +9,11 @@ import click
 from sqlalchemy import select
 
 from concord import migrate
-from concord.cli.context import session_scope, settings
+from concord.cli.context import check_writable, instance_faults, session_scope, settings
 from incident.accounts import service as accounts
 from incident.accounts.models import User
 from incident.db import make_engine
-from incident.settings import init_instance
+from incident.settings import default_instance, init_instance
 from incident.triage.store import seed_defaults
 
 
@@ -32,9 +32,11 @@ def _migrate(ctx: click.Context) -> None:
 def init_cmd(ctx: click.Context, admin_name: str, admin_password: str | None) -> None:
     """Create the instance folder, keys, database schema, lexicon, certificate and first admin."""
     path = ctx.obj.get("instance")
-    cfg = init_instance(Path(path) if path else None)
-    click.echo(f"instance config: {cfg}")
-    _migrate(ctx)
+    folder = (Path(path) if path else default_instance()).resolve()
+    with instance_faults(folder):  # -- resource faults (issue 17): one line, no traceback
+        cfg = init_instance(folder)
+        click.echo(f"instance config: {cfg}")
+        _migrate(ctx)
     click.echo("database schema: up to date")
     for hook in INIT_HOOKS:
         hook(ctx)
@@ -62,8 +64,16 @@ INIT_HOOKS: list = []
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, scheduler: bool) -> None:
     """Apply migrations and serve HTTP and Socket.IO (one gunicorn worker, many threads)."""
-    _migrate(ctx)
     s = settings(ctx)
+    check_writable(s.instance)  # -- resource faults (issue 17): a read-only instance is one line
+    check_writable(s.instance / "attachments")
+    with instance_faults(s.instance):
+        _migrate(ctx)
+    from realtime.server import keepalive
+    try:
+        keepalive()
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
     if not s.public_url:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         os.environ["CONCORD_PUBLIC_URL"] = f"http://{shown}:{port}"

@@ -15,7 +15,10 @@ LABELS.update({
                 "modified": "Modified after sealing: do not rely on this file",
                 "unknown_signer": "Unknown signer: not sealed by this organisation's certificate",
                 "unsigned": "Not sealed: the PDF carries no digital signature",
-                "not_pdf": "Not a PDF file"},
+                "not_pdf": "Not a PDF file",
+                # -- files and rows commit together (issue 17)
+                "not_on_record": "Intact, but not a sealed agreement on record: this system never "
+                                 "sealed this file for an agreement it holds"},
     "batch_status": {"running": "running", "done": "done", "cancelled": "cancelled", "failed": "failed",
                      "interrupted": "interrupted", "abandoned": "abandoned"},
     # -- durable batches (issue 17)

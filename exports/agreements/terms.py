@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from exports.agreements.enums import IdDisplay, PaymentKind
-from exports.pdf.fonts import missing_chars
 from incident.errors import ValidationError
+from incident.intake import printable
 from incident.intake.schema import clean_text
 
 CLAUSES = ("non_admission", "indemnity", "performance", "withdrawal", "confidentiality",
@@ -84,12 +84,7 @@ def from_dict(doc: dict[str, Any]) -> Terms:
 
 
 def _text(value: Any, fld: str, limit: int, required: bool = False) -> str:
-    value = clean_text(value, fld, limit, required)
-    bad = missing_chars(value)
-    if bad:
-        raise ValidationError(f"{fld} contains characters the PDF font cannot print: {''.join(bad)}",
-                              field=fld, characters=bad)
-    return value
+    return printable.check(clean_text(value, fld, limit, required), fld)
 
 
 def parse_item(raw: Any, n: int) -> Item:

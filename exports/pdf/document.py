@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape
-
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -34,8 +32,8 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of untrusted text: escaped, line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    """A paragraph of untrusted text: escaped, line breaks kept, each character in a font that holds it."""
+    return Paragraph(fonts.markup(text), style)
 
 
 def numbered_canvas(footer: str, page_label: Any, anchor: dict[str, Any] | None = None) -> type[Canvas]:
@@ -58,10 +56,9 @@ def numbered_canvas(footer: str, page_label: Any, anchor: dict[str, Any] | None 
             total = len(self._pages)
             for n, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
-                self.setFont(fonts.FONT, 8)
                 self.setFillGray(0.35)
-                self.drawString(MARGIN, 10 * mm, footer)
-                self.drawRightString(PAGE[0] - MARGIN, 10 * mm, page_label(n, total))
+                fonts.draw(self, MARGIN, 10 * mm, footer, 8)
+                fonts.draw(self, PAGE[0] - MARGIN, 10 * mm, page_label(n, total), 8, align="right")
                 super().showPage()
             if anchor:
                 catalog = self._doc.Catalog  # ReportLab writes only the catalog keys it lists: add ours

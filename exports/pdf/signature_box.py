@@ -23,8 +23,7 @@ class SignatureBox(Flowable):
     def draw(self) -> None:
         c = self.canv
         c.saveState()
-        c.setFont(fonts.FONT, 9)
-        c.drawString(0, self.height - 4 * mm, self._t("Party B (signature):"))
+        fonts.draw(c, 0, self.height - 4 * mm, self._t("Party B (signature):"), 9)
         top = self.height - 6 * mm
         c.setStrokeGray(0.6)
         c.setLineWidth(0.4)
@@ -46,7 +45,7 @@ class SignatureBox(Flowable):
                 c.drawPath(path, stroke=1, fill=0)
             at = f"{clock.show(self.sig.at, 'seconds')} ({clock.zone_label(self._t)})"
             c.setFillGray(0.1)
-            c.drawString(0, top - BOX_H - 4.5 * mm, self._t("Signed by %(name)s at %(at)s", name=self.sig.name, at=at))
+            fonts.draw(c, 0, top - BOX_H - 4.5 * mm, self._t("Signed by %(name)s at %(at)s", name=self.sig.name, at=at), 9)
         else:
-            c.drawString(0, top - BOX_H - 4.5 * mm, self._t("Name: %(name)s", name=self.name))
+            fonts.draw(c, 0, top - BOX_H - 4.5 * mm, self._t("Name: %(name)s", name=self.name), 9)
         c.restoreState()

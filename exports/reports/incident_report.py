@@ -1,4 +1,5 @@
-"""The incident report: intake, triage and the whole timeline as a PDF, with the chain's verdict.
+"""The incident report: a first page a manager reads in two minutes (summary, charts), then the whole
+timeline in local date and time, with the chain's verdict.
 
 The head hash printed on the report anchors the audit chain outside the database (a cut-off tail
 would no longer match it).
@@ -10,11 +11,15 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
+from exports.charts import output
+from exports.charts.crowd import funnel_chart
+from exports.charts.deadlines import deadline_chart
 from exports.pdf import document as layout
 from exports.pdf.document import para
+from exports.reports import summary as report_summary
 from incident import clock
 from incident import service as incidents
 from incident.access.actor import Actor
@@ -22,7 +27,7 @@ from incident.access.permissions import Action
 from incident.i18n import Translator
 from incident.labels import label
 from incident.timeline import list_since, verify_chain
-from incident.timeline.render import render
+from incident.timeline.render import Say, render
 
 PAGE_EVENTS = 1000
 
@@ -33,12 +38,20 @@ def incident_report(session: Session, *, actor: Actor, incident_id: int, locale:
     _ = Translator(locale)
     st = layout.styles()
     chain = verify_chain(session, inc.id, anchor_seq=inc.last_seq, anchor_hash=inc.head_hash)
+    say = Say(_.locale)
+    summary = [[para(k, st["cell"]), para(v, st["cell"])] for k, v in report_summary.lines(session, inc, say)]
+    facts = Table(summary, colWidths=[40 * mm, 130 * mm])
+    facts.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f4f6f8"))]))
     story: list[Any] = [
         para(_("Incident report"), st["title"]),
         para(f"{inc.ref} · {inc.title}", st["h"]),
-        para(_("Grade %(grade)s · %(status)s · %(n)s people · %(scope)s", grade=inc.grade,
-               status=label(_, "status", inc.status), n=inc.headcount, scope=inc.scope_text), st["body"]),
         para(_("Core demand: %(text)s", text=inc.core_demand), st["body"]),
+        para(_("Summary"), st["h"]), facts,
+        para(_("Charts"), st["h"]),
+        output.flowable(funnel_chart(session, inc, say)), Spacer(1, 4 * mm),
+        output.flowable(deadline_chart(session, inc, say)),
+        PageBreak(),
         para(_("Timeline: %(n)s events · chain %(verdict)s · head hash %(hash)s", n=chain.events,
                verdict=_("intact") if chain.ok else _("BROKEN: %(reason)s", reason=chain.reason or ""),
                hash=inc.head_hash), st["small"]),
@@ -52,12 +65,12 @@ def incident_report(session: Session, *, actor: Actor, incident_id: int, locale:
         evs = list_since(session, inc.id, after, PAGE_EVENTS)
         for e in evs:
             w = render(e.type, e.payload, e.actor_name, locale)
-            rows.append([para(str(e.seq), st["cell"]), para(clock.show(e.at, "seconds"), st["cell"]),
+            rows.append([para(str(e.seq), st["cell"]), para(clock.show(e.at, "datetime"), st["cell"]),
                          para(w.actor, st["cell"]), para(w.summary, st["cell"]), para(w.detail, st["cell"])])
         if len(evs) < PAGE_EVENTS:
             break
         after = evs[-1].seq
-    t = Table(rows, colWidths=[10 * mm, 24 * mm, 24 * mm, 40 * mm, 72 * mm], repeatRows=1)
+    t = Table(rows, colWidths=[10 * mm, 29 * mm, 24 * mm, 38 * mm, 69 * mm], repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
     story.append(t)

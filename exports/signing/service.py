@@ -185,4 +185,12 @@ def verify_document(session: Session, data: bytes, trust: list[asn1_x509.Certifi
                 out["warnings"].append("intact and trusted, but not the file on record for this agreement")
         elif rep.verdict == Verdict.INTACT.value:
             out["warnings"].append("no agreement with this number in this instance")
+    # -- files and rows commit together (issue 17): a sealed file with no sealed agreement on record
+    # (a refused or failed seal's leftover, another instance's file) is its own outcome, never "intact"
+    ag_rec = out["agreement"] or {}
+    out["on_record"] = bool(ag_rec.get("matches_record")) and ag_rec.get("status") in (S.SEALED.value, S.VOID.value)
+    out["outcome"] = NOT_ON_RECORD if rep.verdict == Verdict.INTACT.value and not out["on_record"] else rep.verdict
     return out
+
+
+NOT_ON_RECORD = "not_on_record"

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from incident.enums import Channel, Circumstance, ComplaintObject, DemandType, Emotion
 from incident.errors import ValidationError
+from incident.intake import printable
 from incident.privacy import normalize_phone
 
 MAX_HEADCOUNT = 1_000_000
@@ -55,8 +56,13 @@ def clean_text(value: Any, field: str, limit: int, required: bool = False) -> st
     return value
 
 
+# Intake fields printed in the incident report (and contact names): refused when no font can print them.
+PRINTED = frozenset({"title", "core_demand", "scope_text", "place", "complainant_name", "name"})
+
+
 def text(data: Mapping[str, Any], name: str, *, required: bool = False, max_len: int = 300) -> str:
-    return clean_text(data.get(name), name, max_len, required)
+    value = clean_text(data.get(name), name, max_len, required)
+    return printable.check(value, name) if name in PRINTED else value
 
 
 def integer(data: Mapping[str, Any], name: str, *, lo: int, hi: int, required: bool = True) -> int | None:

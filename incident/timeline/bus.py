@@ -28,6 +28,10 @@ def stage(session: Session, event_dict: dict[str, Any]) -> None:
 
 @sa_event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
+    # SQLAlchemy fires after_commit on a SAVEPOINT's release too: its events still belong to the
+    # enclosing transaction, which may yet roll back. Publish only when the outermost one commits.
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_KEY, [])
     for _tx, ev in pending:
         for fn in list(_subscribers):

@@ -286,7 +286,9 @@ CHANGE = obj(path=STR, **{"from": {}, "to": {}})
 TEMPLATE = obj(id=INT, name=STR, locale=STR, version=INT, clauses={"type": "object", "additionalProperties": STR},
                note=STR, created_at=TIME, created_by=STR)
 REPORT = obj(verdict={"enum": ["intact", "modified", "unknown_signer", "unsigned", "not_pdf"]}, intact=BOOL, valid=BOOL,
-             trusted=BOOL, covers_whole_file=BOOL, modification_level=null(STR), signer=STR, signer_fingerprint=STR,
+             trusted=BOOL, covers_whole_file=BOOL,
+             on_record=BOOL, outcome={"enum": ["intact", "not_on_record", "modified", "unknown_signer", "unsigned",
+                                               "not_pdf"]}, modification_level=null(STR), signer=STR, signer_fingerprint=STR,
              signing_time=null(STR), timestamped=BOOL, agreement_ref=null(STR), detail=STR, warnings=array(STR),
              agreement=null(obj(ref=STR, status=STR, incident_id=INT, void_reason=null(STR), voided_at=null(TIME),
                                 sealed_at=null(TIME), content_sha256=null(STR), matches_record=BOOL)),

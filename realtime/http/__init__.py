@@ -36,6 +36,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.public)
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
+    # -- exports (issue 14): the case workbook and its tables
+    from realtime.api import exports as exports_api
+    app.register_blueprint(exports_api.bp)
+    # -- segment actions (issue 11)
+    from realtime.api import bulk
+    app.register_blueprint(bulk.bp)
+    app.register_blueprint(bulk.pages)
     # -- claimant import with a column mapping (issue 11)
-    from realtime.api import claimant_import
-    app.register_blueprint(claimant_import.bp)
+    app.register_blueprint(crowd.imports)

@@ -111,6 +111,10 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreements.preview": Action.INCIDENT_VIEW,
     "agreements.sealed_pdf": Action.INCIDENT_VIEW,
     "agreements.incident_report": Action.INCIDENT_VIEW,
+    # -- exports (issue 14)
+    "exports.workbook": Action.INCIDENT_VIEW,
+    "exports.table": Action.INCIDENT_VIEW,
+    "exports.chart": Action.INCIDENT_VIEW,
     "agreements.draft": Action.AGREEMENT_DRAFT,
     "agreements.update": Action.AGREEMENT_DRAFT,
     "agreements.submit": Action.AGREEMENT_DRAFT,
@@ -145,10 +149,14 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "agreement_batches.cancel_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.resume_batch": Action.AGREEMENT_DRAFT,
     "agreement_batches.abandon_batch": Action.AGREEMENT_DRAFT,
+    # -- segment actions (issue 11): one answer for a segment's items; legal reviews a batch at once
+    "bulk.decide_items": Action.DEMAND_OFFER,
+    "bulk.review_set": Action.INCIDENT_VIEW,
+    "bulk.decide_agreements": Action.AGREEMENT_REVIEW,
     # -- claimant import with a column mapping (issue 11)
-    "claimant_import.stage": Action.CLAIMANT_EDIT,
-    "claimant_import.preview": Action.CLAIMANT_EDIT,
-    "claimant_import.confirm": Action.CLAIMANT_EDIT,
+    "claimant_import.stage_upload": Action.CLAIMANT_EDIT,
+    "claimant_import.preview_upload": Action.CLAIMANT_EDIT,
+    "claimant_import.confirm_upload": Action.CLAIMANT_EDIT,
     "claimant_import.report_xlsx": Action.CLAIMANT_EDIT,
     "claimant_import.saved_mapping": Action.CLAIMANT_EDIT,
 }

@@ -13,7 +13,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from exports.agreements.terms import Item, Party, Terms
 from exports.pdf.agreement import RenderInput, render
 
-# Rare but covered by WenQuanYi Micro Hei; 𠮷 (U+20BB7) and 䶮 (U+4DAE) are not — see docs/agreements.md.
+# Rare but covered by WenQuanYi Micro Hei; 𠮷 (U+20BB7) and 䶮 (U+4DAE) come from the fallback fonts (test_glyphs.py).
 RARE_NAME = "喆犇鑫"
 SIG = {"name": RARE_NAME, "at": "2026-11-25T04:30:00+00:00", "width": 300, "height": 120,
        "strokes": [[[10, 10], [50, 60], [90, 20]], [[100, 100], [150, 30]]]}

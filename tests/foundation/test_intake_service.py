@@ -36,6 +36,14 @@ def test_open_records_intake_triage_deadlines_and_leader(session):
     assert "13812345678" not in str(ev.payload)
 
 
+def test_reference_carries_the_local_date(session):
+    user = make_user(session, "staff")
+    with clock.frozen(datetime(2026, 11, 25, 17, 30, tzinfo=timezone.utc)):  # 01:30 on the 26th in Beijing
+        inc = make_incident(session, user)
+    session.commit()
+    assert inc.ref == "GC-20261126-001"
+
+
 def test_contacts_are_encrypted_and_indexed(session):
     user = make_user(session)
     inc = make_incident(session, user)

@@ -124,3 +124,19 @@ def test_non_finite_decimals_in_query_are_400(leader):
     for raw in ("NaN", "sNaN", "Infinity", "-Infinity", "1e999999999"):
         _json_error(api.get(f"/api/v1/incidents/{inc.id}/samples?confidence={raw}"), 400, "confidence")
         _json_error(api.get(f"/api/v1/incidents/{inc.id}/samples/size?target={raw}&assumed=0.9"), 400, "target")
+
+
+def test_a_write_refused_before_its_gate_still_refreshes_the_login_without_a_500(leader):
+    """The input check runs before the gate that begins the writer; the refusal's error page looks up
+    the user (locale), whose login refresh must then take its own short write, not the read."""
+    import io
+    from datetime import timedelta
+
+    from incident import clock
+    api, inc = leader
+    with clock.frozen(clock.now() + timedelta(minutes=5)):  # the login is due a refresh
+        r = api.client.post(f"/api/v1/incidents/{inc.id}/claimants/import",
+                            data={"bad\x00name": "x", "file": (io.BytesIO(b"\x04"), "file")},
+                            headers={"X-CSRF-Token": api.csrf, "Accept": "application/json"},
+                            content_type="multipart/form-data")
+    assert r.status_code == 400, r.get_data(as_text=True)[:300]

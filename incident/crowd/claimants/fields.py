@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from incident import privacy
 from incident.crowd.claimants import numbers
 from incident.errors import ValidationError
+from incident.intake import printable
 
 LIMITS = {"name": 120, "unit": 200, "segment": 120}
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d_/\\]")
@@ -43,7 +44,7 @@ def text(data: dict[str, Any], key: str, required: bool) -> str:
     if type(raw) is str and raw and unicodedata.is_normalized("NFC", raw):  # the common case, quickly
         value = " ".join(raw.split())
         if value and len(value) <= LIMITS[key]:
-            return value
+            return printable.check(value, key)  # names and units are printed in agreements
     if raw is None:
         raw = ""
     if key != "name" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -60,7 +61,7 @@ def text(data: dict[str, Any], key: str, required: bool) -> str:
     if len(value) > LIMITS.get(key, 200):
         raise ValidationError("%(field)s is longer than %(max)s characters", field=key, max=LIMITS.get(key, 200),
                               reason="too_long")
-    return value
+    return printable.check(value, key)  # names and units are printed in agreements
 
 
 def phone(data: dict[str, Any], key: str = "phone") -> str:

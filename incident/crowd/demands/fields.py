@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from incident.enums import DemandType
 from incident.errors import ValidationError
+from incident.intake import printable
 from incident.intake.schema import clean_text
 
 MAX_AMOUNT = Decimal("100000000")  # ¥100 million: anything above is a typo
@@ -42,7 +43,7 @@ def parse_amount(value: Any, field: str = "amount", required: bool = False) -> s
 
 
 def parse_text(value: Any, field: str, limit: int, required: bool = False) -> str:
-    return clean_text(value, field, limit, required)
+    return printable.check(clean_text(value, field, limit, required), field)  # remedies go into agreements
 
 
 def parse_deadline(value: Any, field: str = "deadline") -> datetime | None:

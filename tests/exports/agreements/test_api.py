@@ -42,6 +42,7 @@ def test_review_sign_seal_download_verify_void(app, api_as, session, world, seal
                           content_type="multipart/form-data").get_json()
     v = verify(data)
     assert v["verdict"] == "intact" and v["agreement"]["status"] == "sealed" and v["agreement"]["matches_record"]
+    assert v["outcome"] == "intact" and v["on_record"]
     assert verify(flip_byte(data))["verdict"] == "modified"
     assert verify(append_content(data))["verdict"] == "modified"
     assert legal.post(f"/api/v1/agreements/{ag['id']}/void", json={"reason": "业主反悔，重新协商"}).status_code == 200

@@ -147,7 +147,7 @@ BAD_DRAFTS = [
     ({"items": [{"description": "x", "remedy": "y", "deadline": "tomorrow"}]}, "items[0].deadline"),
     ({"items": ITEMS, "locale": "fr"}, "locale"),
     ({"items": ITEMS, "clauses": {"bogus": "x"}}, "clauses.bogus"),
-    ({"items": [{"description": "𠮷野家", "remedy": "y"}]}, "items[0].description"),
+    ({"items": [{"description": "🦄野家", "remedy": "y"}]}, "items[0].description"),
     ({"items": ITEMS, "claimant_id": "1"}, "claimant_id"),
 ]
 

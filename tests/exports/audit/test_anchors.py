@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 
 from click.testing import CliRunner
 from sqlalchemy import delete, select
@@ -13,6 +14,7 @@ from concord.cli import main
 from exports.audit import anchors, checkpoints
 from exports.reports.incident_report import incident_report
 from exports.signing import service as seal
+from incident import clock
 from incident.models import Incident
 from incident.settings import init_instance
 from incident.timeline import verify_chain
@@ -20,7 +22,7 @@ from incident.timeline.chain import canonical, event_hash
 from incident.timeline.models import GENESIS, Event
 from tests.conftest import TEST_FIELD_KEY
 from tests.exports.agreements.test_flow import drafted, to_approved
-from tests.exports.conftest import P12_PASSWORD, STROKES
+from tests.exports.conftest import P12_PASSWORD, STROKES, proof_of
 from exports.agreements import service as agreements
 
 
@@ -28,7 +30,8 @@ def sealed_pdf(session, world, sealer) -> bytes:  # type: ignore[no-untyped-def]
     ag = to_approved(session, world, drafted(session, world))
     agreements.sign(session, actor=world["cs"].actor, agreement_id=ag.id, signature=STROKES,
                     expected_version=ag.version)
-    seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, public_url="http://localhost")
+    seal.seal(session, actor=world["legal"].actor, agreement_id=ag.id, sealer=sealer, public_url="http://localhost",
+              proof=proof_of(session, world["legal"]))
     session.commit()
     return seal.sealed_pdf(session, actor=world["legal"].actor, agreement_id=ag.id)[1]
 
@@ -169,6 +172,8 @@ def test_the_verify_page_and_api_show_the_anchor(api_as, session, world, sealer,
                              content_type="multipart/form-data", headers={"Accept-Language": "zh-CN"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-reason="rewritten"' in html and "时间线锚点不一致" in html
+    signed = datetime.fromisoformat(body["signing_time"])
+    assert clock.show(signed, "seconds") in html and body["signing_time"] not in html  # Beijing time, not ISO
 
 
 

@@ -24,7 +24,10 @@ def test_init_creates_a_certificate_and_verify_exit_codes(instance, tmp_path):
     assert cfg["signing_p12"] == "org-seal.p12" and (instance / "org-seal.p12").stat().st_mode & 0o077 == 0
     sealer = load_sealer(instance / cfg["signing_p12"], cfg["signing_password"])
     sealed = sealer.seal(rendered(), "Concord-GC-20261125-001-A001")
-    cases = {"ok.pdf": (sealed, 0, "intact"), "incr.pdf": (append_content(sealed), 3, "modified"),
+    # sealed by our certificate, but no agreement of this instance was sealed into it (issue 17):
+    # its own outcome and exit code, never "intact" (0)
+    cases = {"ok.pdf": (sealed, 7, "intact, but not a sealed agreement on record"),
+             "incr.pdf": (append_content(sealed), 3, "modified"),
              "plain.pdf": (rendered(), 5, "unsigned")}
     for name, (data, code, word) in cases.items():
         f = tmp_path / name

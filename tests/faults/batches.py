@@ -1,5 +1,4 @@
-"""Batches against a real `concord serve` on SQLite with its in-process scheduler (what `make run`
-sets up): three segments of 100 under concurrent writers, and kill -9 in the middle of a seal batch."""
+"""Helpers of the batch fault tests: arranged incidents with segments, writer threads, batch calls."""
 from __future__ import annotations
 
 import random
@@ -27,10 +26,9 @@ from incident.timeline.models import Event
 from playbooks.models import ChecklistItem
 from tests.exports.conftest import ITEMS, STROKES, add_claimant
 from tests.factories import PASSWORD, give_seat, intake_data
-from tests.live import LiveServer, init_instance, session_for
+from tests.live import session_for
 from tests.realtime.clients import login
 
-pytestmark = pytest.mark.slow
 SCHEDULER_ON = {"CONCORD_EMBEDDED_SCHEDULER": "1"}
 
 
@@ -141,88 +139,3 @@ def _finished(http: Any, url: str, ids: list[int]) -> list[dict[str, Any]] | Non
     return views if all(v["finished"] for v in views) else None
 
 
-@pytest.fixture
-def instance(tmp_path: Path) -> Path:
-    inst = init_instance(tmp_path / "instance")
-    attachments.configure(inst / "attachments")
-    return inst
-
-
-def test_three_segments_of_100_generated_then_sealed_under_concurrent_writers(instance: Path):
-    factory = session_for(instance)
-    w = _arrange(factory, incidents=3, claimants=100)
-    server = LiveServer(instance, env=SCHEDULER_ON).start()
-    try:
-        cs, legal = login(server.url, w["cs"], PASSWORD), login(server.url, w["legal"], PASSWORD)
-        incidents = [i for i, _ in w["incidents"]]
-        with Writers(server.url, w["lead"], incidents, factory) as writers:
-            ids = [_start(cs, server.url, i, "generate", seg) for i, seg in w["incidents"]]
-            gen = wait_until(lambda: _finished(cs, server.url, ids), 300, "generate batches")
-            signed = [_approve_and_sign(factory, w, i) for i in incidents]
-            ids = [_start(legal, server.url, i, "seal", seg) for i, seg in w["incidents"]]
-            # 300 seals on the 2-core machine: ≈ 20 s quiet, ≈ 100 s when other suites load it
-            seal = wait_until(lambda: _finished(legal, server.url, ids), 420, "seal batches")
-        assert [(b["status"], b["total"], b["done"], b["failed"]) for b in gen] == [("done", 100, 100, 0)] * 3
-        assert signed == [100] * 3
-        assert [(b["status"], b["total"], b["done"], b["failed"]) for b in seal] == [("done", 100, 100, 0)] * 3
-        assert not writers.errors, writers.errors[:5]
-        assert sum(writers.statuses.values()) > 100 and 201 in writers.statuses
-        with factory() as s:
-            for inc_id in incidents:
-                assert verify_chain(s, inc_id).ok
-                n = s.scalars(select(Agreement).where(Agreement.incident_id == inc_id, Agreement.status == "sealed"))
-                assert len(n.all()) == 100
-        log = server.log.read_text(errors="replace")
-        assert "Traceback" not in log, log[-3000:]
-    finally:
-        server.stop()
-
-
-def test_kill_9_mid_seal_batch_then_resume(instance: Path):
-    factory = session_for(instance)
-    w = _arrange(factory, incidents=1, claimants=30)
-    (inc_id, segment), = w["incidents"]
-    server = LiveServer(instance, env=SCHEDULER_ON).start()
-    try:
-        cs = login(server.url, w["cs"], PASSWORD)
-        gen = _start(cs, server.url, inc_id, "generate", segment)
-        wait_until(lambda: _finished(cs, server.url, [gen]), 120, "generate batch")
-        assert _approve_and_sign(factory, w, inc_id) == 30
-        legal = login(server.url, w["legal"], PASSWORD)
-        batch_id = _start(legal, server.url, inc_id, "seal", segment)
-        wait_until(lambda: legal.get(f"{server.url}/api/v1/agreement-batches/{batch_id}").json()["done"] >= 4,
-                   120, "first sealed documents")
-    finally:
-        server.stop(sig=9)
-    with factory() as s:
-        dead = s.scalars(select(Agreement).where(Agreement.incident_id == inc_id, Agreement.status == "sealed")).all()
-    assert 4 <= len(dead) < 30, "the kill came too late to test anything"
-    server = LiveServer(instance, env=SCHEDULER_ON).start()
-    try:
-        legal = login(server.url, w["legal"], PASSWORD)
-        view = legal.get(f"{server.url}/api/v1/agreement-batches/{batch_id}").json()
-        assert view["status"] == "interrupted"  # at start-up: its owner's pid is dead
-        assert view["can_resume"] and 0 < view["pending"] < 30
-        # nothing the dead batch left blocks the incident: a new batch could start (it would find no
-        # segment left to generate); resume it instead
-        r = legal.post(f"{server.url}/api/v1/agreement-batches/{batch_id}/resume", json={"password": PASSWORD})
-        assert r.status_code == 202, r.text
-        done = wait_until(lambda: _finished(legal, server.url, [batch_id]), 180, "resumed batch")[0]
-        assert (done["status"], done["total"], done["done"], done["failed"]) == ("done", 30, 30, 0)
-    finally:
-        server.stop()
-    settings = load_settings(instance)
-    trust = sealing.trust_roots(settings)
-    with factory() as s:
-        ags = s.scalars(select(Agreement).where(Agreement.incident_id == inc_id)).all()
-        assert [a.status for a in ags] == ["sealed"] * 30
-        sealed = Counter(e.payload["agreement_id"] for e in s.scalars(
-            select(Event).where(Event.incident_id == inc_id, Event.type == "agreement.sealed")))
-        assert set(sealed) == {a.id for a in ags} and set(sealed.values()) == {1}  # none sealed twice
-        for ag in ags:
-            pdf = attachments.read(s, ag.attachment_id, inc_id)[1]
-            report = sealing.verify_document(s, pdf, trust)
-            assert report["verdict"] == "intact" and report["agreement"]["matches_record"], ag.ref
-        types = [e.type for e in s.scalars(select(Event).where(Event.incident_id == inc_id))]
-        assert types.count("agreement.batch_interrupted") == 1 and types.count("agreement.batch_resumed") == 1
-        assert verify_chain(s, inc_id).ok
