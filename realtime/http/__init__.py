@@ -44,8 +44,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bulk.bp)
     app.register_blueprint(bulk.pages)
     # -- claimant import with a column mapping (issue 11)
-    from realtime.api import claimant_import
-    app.register_blueprint(claimant_import.bp)
+    app.register_blueprint(crowd.imports)
     # -- board (issue 12): the strip, the section navigation and one fragment route per section
     from realtime.http import board
     app.register_blueprint(board.bp)

@@ -166,9 +166,9 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "bulk.review_set": Action.INCIDENT_VIEW,
     "bulk.decide_agreements": Action.AGREEMENT_REVIEW,
     # -- claimant import with a column mapping (issue 11)
-    "claimant_import.stage": Action.CLAIMANT_EDIT,
-    "claimant_import.preview": Action.CLAIMANT_EDIT,
-    "claimant_import.confirm": Action.CLAIMANT_EDIT,
+    "claimant_import.stage_upload": Action.CLAIMANT_EDIT,
+    "claimant_import.preview_upload": Action.CLAIMANT_EDIT,
+    "claimant_import.confirm_upload": Action.CLAIMANT_EDIT,
     "claimant_import.report_xlsx": Action.CLAIMANT_EDIT,
     "claimant_import.saved_mapping": Action.CLAIMANT_EDIT,
     # -- board (issue 12): the strip and each section of the board on their own
