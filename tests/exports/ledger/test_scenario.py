@@ -3,6 +3,7 @@ one 收条 signed on the pad, one waived with a reason; the reconciliation is ex
 refuses the close until the last payment is settled, then passes."""
 from __future__ import annotations
 
+import inspect
 import subprocess
 from decimal import Decimal
 
@@ -30,6 +31,8 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 # Amounts that a float would get wrong when summed: 15 × 1333.33 + 15 × 866.67 = 33,000.00 exactly.
 AMOUNTS = {"1号楼": "1333.33", "2号楼": "866.67"}
+# Where signing asks for the signer's "I have read and agree" tick (issue 11), the claimant gave it.
+READ_AND_AGREED = {"agreed": True} if "agreed" in inspect.signature(agreements.sign).parameters else {}
 
 
 @pytest.fixture
@@ -70,7 +73,7 @@ def seal_all(session, world, sealer):  # type: ignore[no-untyped-def]
         agreements.submit(session, actor=cs, agreement_id=ag.id, expected_version=ag.version)
         agreements.approve(session, actor=legal, agreement_id=ag.id, expected_version=ag.version)
         agreements.sign(session, actor=cs, agreement_id=ag.id, signature=STROKES | {"name": c.name},
-                        expected_version=ag.version)
+                        expected_version=ag.version, **READ_AND_AGREED)
         session.commit()
         sealing.seal(session, actor=legal, agreement_id=ag.id, sealer=sealer, public_url="http://localhost",
                      proof=proof_of(session, world["legal"]))
