@@ -31,6 +31,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 # Amounts that a float would get wrong when summed: 15 × 1333.33 + 15 × 866.67 = 33,000.00 exactly.
 AMOUNTS = {"1号楼": "1333.33", "2号楼": "866.67"}
+# Where signing asks for the signer's "I have read and agree" tick (issue 11), the claimant gave it.
 
 
 @pytest.fixture
