@@ -50,3 +50,20 @@ def test_english_is_the_msgid_and_chinese_the_default():
     assert i18n.gettext("en", "Log in") == "Log in"
     assert i18n.gettext("zh_CN", "Log in") != "Log in"
     assert i18n.normalize_locale(None) == "zh_CN"
+
+
+def test_a_message_has_one_chinese_translation_across_the_catalogs():
+    """The catalogs are merged into one: two features translating the same msgid differently would
+    let import order decide which words a user reads (诉求人 here, 投诉人 there)."""
+    import collections
+    import glob
+
+    from babel.messages.pofile import read_po
+    seen: dict[str, set[tuple[str, str]]] = collections.defaultdict(set)
+    for path in glob.glob("*/translations/zh_CN/*.po"):
+        with open(path, "rb") as f:
+            for m in read_po(f):
+                if m.id and isinstance(m.id, str) and m.string:
+                    seen[m.id].add((m.string, path))
+    clashes = {k: sorted(v) for k, v in seen.items() if len({s for s, _ in v}) > 1}
+    assert not clashes, clashes

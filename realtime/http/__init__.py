@@ -5,8 +5,6 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from realtime.api import (
-        agreement_batches,
-        agreements,
         crowd,
         demands,
         incidents,
@@ -15,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         samples,
         taskgroup,
     )
+    from realtime.api.documents import agreement_batches, agreements
     from realtime.http import access, health, pages, vendor
     app.register_blueprint(health.bp)
     app.register_blueprint(vendor.bp)
@@ -37,10 +36,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agreements.pages)
     app.register_blueprint(agreement_batches.bp)  # durable agreement batches (issue 17)
     # -- exports (issue 14): the case workbook and its tables
-    from realtime.api import exports as exports_api
+    from realtime.api.documents import exports as exports_api
     app.register_blueprint(exports_api.bp)
     # -- segment actions (issue 11)
-    from realtime.api import bulk
+    from realtime.api.documents import bulk
     app.register_blueprint(bulk.bp)
     app.register_blueprint(bulk.pages)
     # -- claimant import with a column mapping (issue 11)

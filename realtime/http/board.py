@@ -32,7 +32,13 @@ NAV = {"overview": (_l("Overview"), "overview"), "taskgroup": (_l("Task group"),
        "deadlines": (_l("Deadlines & checklist"), "deadlines"), "crowd": (_l("The crowd"), "crowd"),
        "samples": (_l("Samples"), "samples"), "demands": (_l("Demands"), "demands"),
        "agreements": (_l("Agreements"), "agreements"), "timeline": (_l("Timeline & notes"), "timeline-card"),
-       "intake": (_l("Intake"), "intake")}
+       "intake": (_l("Intake"), "intake"),
+       # sections of later features: the intake edit and robots (issue 12), the written reply,
+       # callbacks, ledger and closing (issue 13), the public side (issue 15)
+       "intake_edit": (_l("Edit the intake"), "intake-edit"), "replies": (_l("Written reply"), "replies"),
+       "callbacks": (_l("Callbacks"), "callbacks"), "ledger": (_l("Ledger"), "ledger"),
+       "closing": (_l("Closing"), "closing"), "public": (_l("Public progress"), "public-admin"),
+       "robots": (_l("Group robots"), "robots")}
 
 
 def nav_items(rendered: list[tuple[Section, dict[str, Any]]]) -> list[dict[str, str]]:

@@ -127,4 +127,4 @@ def test_every_page_speaks_the_users_language_in_the_display_zone(demo_app, user
         issues = problems(resp.get_data(as_text=True), locale)
         if issues:
             found[path] = sorted(set(issues))
-    assert found == {}
+    assert found == {}, found

@@ -18,7 +18,7 @@ from incident.db import begin_write
 from incident.access.permissions import Action
 from incident.errors import Forbidden, ValidationError
 from incident.security.log import Kind
-from realtime.api.agreement_batches import view as batch_view
+from realtime.api.documents.agreement_batches import view as batch_view
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body, version_of
