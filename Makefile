@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 HOST ?= 127.0.0.1
 INSTANCE ?= instance
-PYTEST_ARGS ?=
+# both cores (each xdist worker makes its own databases); the slowest tests are listed at the end
+PYTEST_ARGS ?= -n auto --durations=25
 
 .PHONY: deps system-deps python-deps js-deps run test bench clean
 
