@@ -54,7 +54,7 @@ def _items_and_sealed_agreement(live_server, live_sessions, name: str) -> tuple[
                                         "payment_kind": "compensation"}]})
     service.submit(s, actor=users["service"].actor, agreement_id=ag.id, expected_version=ag.version)
     service.approve(s, actor=users["legal"].actor, agreement_id=ag.id, expected_version=ag.version)
-    service.sign(s, actor=users["service"].actor, agreement_id=ag.id, expected_version=ag.version,
+    service.sign(s, agreed=True, actor=users["service"].actor, agreement_id=ag.id, expected_version=ag.version,
                  signature=STROKES | {"name": c.name})
     sealing.seal(s, actor=users["legal"].actor, agreement_id=ag.id, sealer=sealing.sealer_for(settings),
                  public_url=live_server.url, expected_version=ag.version,

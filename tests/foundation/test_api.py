@@ -10,10 +10,15 @@ from tests.factories import intake_data, make_incident, make_user
 
 
 def test_every_api_route_and_page_needs_login(app, client):
-    public = {"/login", "/healthz", "/static/<path:filename>", "/vendor/<name>", "/lang/<code>",
+    public = {"/login", "/healthz", "/readyz", "/static/<path:filename>", "/vendor/<name>", "/lang/<code>",
               "/api/v1/openapi.json"}  # the OpenAPI document holds no data
+    # -- the complainants' side (issue 15): the progress page, its API and the verify page need no login
+    complainants = ("/p/", "/api/v1/public/", "/verify")
     for rule in app.url_map.iter_rules():
         if rule.rule in public:
+            continue
+        if rule.rule == "/p" or rule.rule.startswith(complainants):
+            assert rule.endpoint.startswith(("public_", "verify.")), rule.rule  # nothing else hides there
             continue
         path = rule.rule
         for arg in rule.arguments:
