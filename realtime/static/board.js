@@ -237,6 +237,10 @@
     presence: function () { return lastPresence || []; },
     sync: catchUp,
     refreshStrip: refreshStrip,
+    // a section re-fetched from its fragment route (replaced in place, its times painted)
+    reload: function (el, url) { return fetchFragment(url, el); },
+    // the message of a refused request in the user's language
+    errorText: function (x) { return (x && (x.message_local || x.message)) || String(x); },
     lastSeq: function () { return lastSeq; }
   };
 })();

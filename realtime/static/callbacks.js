@@ -7,20 +7,7 @@
 
   function refresh() {
     var sec = document.getElementById("callbacks");
-    if (!sec || !sec.dataset.fragment) return;
-    fetch(sec.dataset.fragment, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) {
-        var box = document.createElement("div");
-        box.innerHTML = html.trim();
-        var fresh = box.querySelector("#callbacks");
-        var current = document.getElementById("callbacks");
-        if (fresh && current) {
-          current.replaceWith(fresh);
-          if (window.ConcordClock && window.ConcordClock.paint) window.ConcordClock.paint(fresh);
-        }
-      })
-      .catch(function (e) { console.warn("callbacks refresh failed", e); });
+    if (sec && sec.dataset.fragment) C.reload(sec, sec.dataset.fragment);
   }
 
   C.onEvent(function (ev) {
@@ -51,7 +38,7 @@
       if (err) err.textContent = "";
       refresh();
     }).catch(function (x) {
-      var msg = (x && x.message) || String(x);
+      var msg = C.errorText(x);
       if (err) err.textContent = msg;
     });
   });

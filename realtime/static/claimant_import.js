@@ -69,7 +69,7 @@
       var attrs = Object.keys(r.attributes || {}).map(function (k) { return k + ": " + r.attributes[k]; }).join(" · ");
       var tr = el("tr", { "data-row": r.row, cls: r.errors.length ? "bad" : "" }, [el("td", { text: String(r.row) })]);
       if (r.errors.length) {
-        tr.appendChild(el("td", { colspan: "5", cls: "error", text: r.errors.map(function (e) { return e.message; }).join("；") }));
+        tr.appendChild(el("td", { colspan: "5", cls: "error", text: r.errors.map(message).join("；") }));
       } else {
         [r.name, r.unit, r.phone, r.segment, attrs].forEach(function (v) { tr.appendChild(el("td", { text: v || "" })); });
       }

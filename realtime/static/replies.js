@@ -7,27 +7,14 @@
 
   function refresh() {
     var sec = document.getElementById("replies");
-    if (!sec || !sec.dataset.fragment) return;
-    fetch(sec.dataset.fragment, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) {
-        var box = document.createElement("div");
-        box.innerHTML = html.trim();
-        var fresh = box.querySelector("#replies");
-        var current = document.getElementById("replies");
-        if (fresh && current) {
-          current.replaceWith(fresh);
-          if (window.ConcordClock && window.ConcordClock.paint) window.ConcordClock.paint(fresh);
-        }
-      })
-      .catch(function (e) { console.warn("reply refresh failed", e); });
+    if (sec && sec.dataset.fragment) C.reload(sec, sec.dataset.fragment);
   }
 
   C.onEvent(function (ev) { if ((ev.type || "").indexOf("reply.") === 0) refresh(); });
 
   function fail(el, x) {
     var box = el.closest("article, section").querySelector(".rp-error");
-    var msg = (x && x.message) || String(x);
+    var msg = C.errorText(x);
     if (box) box.textContent = msg;
   }
 
