@@ -44,6 +44,7 @@ def _payload(i: int) -> dict[str, Any]:
 
 def _setup(tmp: Path, n: int) -> tuple[Any, int, list[bytes]]:
     from concord import migrate
+    from incident import jsontext
     from incident.db import make_engine
     from incident.timeline.chain import canonical, event_hash
     from incident.timeline.models import GENESIS
@@ -66,7 +67,7 @@ def _setup(tmp: Path, n: int) -> tuple[Any, int, list[bytes]]:
         h = event_hash(prev, body)
         bodies.append(body)
         rows.append((1, seq, "note.added", 1, "Bench", at.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                     json.dumps(payload, ensure_ascii=False), prev, h))
+                     jsontext.dumps(payload), prev, h))  # the text the engine stores (make_engine)
         prev = h
     _incident_row(raw, n, prev)
     raw.executemany("INSERT INTO incident_events (incident_id, seq, type, actor_id, actor_name, at, payload,"

@@ -17,6 +17,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from incident import jsontext
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -62,6 +64,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite connections get WAL, FULL sync, foreign keys and a busy timeout."""
+    kwargs.setdefault("json_serializer", jsontext.dumps)  # what the chain hashes (incident.jsontext)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)

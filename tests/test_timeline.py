@@ -1,6 +1,8 @@
 """The hash chain: appends, reads back, and names the first event that was tampered with."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import text
 
 from incident import service, timeline
@@ -162,12 +164,12 @@ def test_the_cli_prints_progress_on_stderr(tmp_path):
 def test_the_canonical_time_is_the_one_every_chain_was_hashed_with():
     from datetime import datetime, timedelta, timezone
 
-    from incident.timeline.chain import _utc_text
+    from incident.timeline.chain import utc_text
     utc = timezone.utc
     for at in (datetime(2026, 6, 1, 1, 0, tzinfo=utc), datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=utc),
                datetime(2026, 1, 1, 8, 0, 0, 5, tzinfo=timezone(timedelta(hours=8))), datetime(2026, 3, 4, 5, 6, 7)):
         old = (at.astimezone(utc) if at.tzinfo else at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        assert _utc_text(at) == old
+        assert utc_text(at) == old
 def test_a_released_savepoint_publishes_nothing_until_the_outermost_commit(session):
     """SQLAlchemy fires after_commit when a SAVEPOINT is released: its events must wait for the
     outermost commit, and go with an outer rollback (issue 17)."""
@@ -193,3 +195,26 @@ def test_a_released_savepoint_publishes_nothing_until_the_outermost_commit(sessi
         assert [e["payload"]["text"] for e in seen] == ["提交的记录"]
     finally:
         unsubscribe()
+
+
+def test_the_stored_payload_is_the_hashed_text_and_older_spellings_still_verify(session):
+    """JSON is stored in the canonical form (verify hashes the stored text as is); a row stored in
+    another spelling of the same JSON (before that, or written by hand) is decoded and still passes;
+    a changed actor name or type fails either way."""
+    from incident.timeline.chain import canonical
+    inc = _incident_with_events(session)
+    ev = timeline.list_since(session, inc.id)[1]
+    stored = session.execute(text("SELECT CAST(payload AS TEXT) FROM incident_events WHERE id = :id"),
+                             {"id": ev.id}).scalar_one()
+    body = canonical(incident_id=inc.id, seq=ev.seq, type=ev.type, actor_id=ev.actor_id,
+                     actor_name=ev.actor_name, at=ev.at, payload=ev.payload).decode()
+    assert f'"payload":{stored},' in body
+    spaced = json.dumps(ev.payload, ensure_ascii=True, indent=1)  # same JSON, other bytes
+    assert spaced != stored
+    session.execute(text("UPDATE incident_events SET payload = :p WHERE id = :id"), {"p": spaced, "id": ev.id})
+    session.commit()
+    assert _verify(session, inc).ok
+    session.execute(text("UPDATE incident_events SET actor_name = :n WHERE id = :id"), {"n": "别人", "id": ev.id})
+    session.commit()
+    report = _verify(session, inc)
+    assert not report.ok and report.broken_event_id == ev.id

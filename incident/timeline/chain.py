@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime, timezone
 from typing import Any
+
+from incident import jsontext
 
 
 def canonical(
@@ -18,13 +19,13 @@ def canonical(
         "type": type,
         "actor_id": actor_id,
         "actor_name": actor_name,
-        "at": _utc_text(at),
+        "at": utc_text(at),
         "payload": payload,
     }
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return jsontext.dumps(doc).encode("utf-8")
 
 
-def _utc_text(at: datetime) -> str:
+def utc_text(at: datetime) -> str:
     """"2026-06-01T01:00:00.000000Z": what strftime("%Y-%m-%dT%H:%M:%S.%fZ") gives, 5× faster (verify
     re-encodes every event of a chain). A naive value is taken as UTC, as strftime did."""
     if at.tzinfo is not None:

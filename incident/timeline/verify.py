@@ -1,14 +1,23 @@
 """Recompute an incident's chain and name the first event that does not fit."""
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from incident.timeline.chain import canonical, event_hash
-from incident.timeline.models import GENESIS, Event
+from incident.timeline.chain import canonical, event_hash, utc_text
+from incident.timeline.models import GENESIS
+
+try:  # the C string encoder json.dumps(ensure_ascii=False) itself uses
+    from _json import encode_basestring as _quote
+except ImportError:  # pragma: no cover - CPython always has it
+    from json.encoder import py_encode_basestring as _quote
 
 
 @dataclass
@@ -24,6 +33,22 @@ class ChainReport:
 
 Progress = Callable[[int], None]
 BATCH = 5_000  # rows fetched per round trip while streaming
+# the payload as the stored text, not decoded: the engine writes JSON in the canonical form
+# (incident.jsontext), so the stored text is what was hashed; PostgreSQL's json type keeps it verbatim
+_ROWS = text("SELECT seq, type, actor_id, actor_name, at, CAST(payload AS TEXT), prev_hash, hash, id "
+             "FROM incident_events WHERE incident_id = :incident ORDER BY seq, id")
+
+
+def _slow_hash(incident_id: int, prev: str, seq: int, type_: str, actor_id: int | None, actor_name: str,
+               at: Any, payload: str) -> str | None:
+    """Decode and re-encode (rows stored before JSON was written canonically, or other drivers)."""
+    try:
+        when = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        doc = json.loads(payload)
+    except (TypeError, ValueError):
+        return None
+    return event_hash(prev, canonical(incident_id=incident_id, seq=seq, type=type_, actor_id=actor_id,
+                                      actor_name=actor_name, at=when, payload=doc))
 
 
 def verify_chain(session: Session, incident_id: int, *, anchor_seq: int | None = None,
@@ -32,30 +57,39 @@ def verify_chain(session: Session, incident_id: int, *, anchor_seq: int | None =
     """Check sequence, links and hashes; the anchor (the incident's own head) catches a cut tail.
 
     Streams the chain with core SQL (plain rows, no ORM objects, `yield_per`), so memory stays flat
-    however long the chain; `progress(n)` is called every *every* events (the CLI's counter).
+    however long the chain; `progress(n)` is called every *every* events (the CLI's counter). Each
+    event is hashed from its stored text spliced into the canonical envelope (the keys of
+    `chain.canonical`, sorted); only when that differs is it decoded and re-encoded, so an event
+    passes only if its content is what was hashed either way.
     """
-    t = Event.__table__.c
-    rows = session.execute(
-        select(t.seq, t.type, t.actor_id, t.actor_name, t.at, t.payload, t.prev_hash, t.hash, t.id)
-        .where(t.incident_id == incident_id).order_by(t.seq, t.id)
-        .execution_options(yield_per=BATCH))
+    rows = session.connection().execute(_ROWS.execution_options(yield_per=BATCH), {"incident": incident_id})
+    envelope = '{"actor_id":%s,"actor_name":%s,"at":"%s","incident_id":' + str(int(incident_id)) \
+        + ',"payload":%s,"seq":%d,"type":%s}'
+    sha = hashlib.sha256
     prev, expected, last_id = GENESIS, 1, None
-    for seq, type_, actor_id, actor_name, at, payload, prev_hash, hash_, row_id in rows:
-        fail = None
-        if seq != expected:
-            fail = f"sequence gap: expected {expected}, found {seq}"
-        elif prev_hash != prev:
-            fail = "previous-hash link broken"
-        elif event_hash(prev, canonical(incident_id=incident_id, seq=seq, type=type_, actor_id=actor_id,
-                                        actor_name=actor_name, at=at, payload=payload)) != hash_:
-            fail = "content does not match its hash"
-        if fail:
-            rows.close()
-            return ChainReport(incident_id, False, expected - 1, prev, seq, row_id, fail)
-        prev, last_id = hash_, row_id
-        if progress is not None and expected % every == 0:
-            progress(expected)
-        expected += 1
+    for part in rows.partitions(BATCH):
+        for seq, type_, actor_id, actor_name, at, payload, prev_hash, hash_, row_id in part:
+            fail = None
+            if seq != expected:
+                fail = f"sequence gap: expected {expected}, found {seq}"
+            elif prev_hash != prev:
+                fail = "previous-hash link broken"
+            else:
+                # SQLite's "YYYY-MM-DD HH:MM:SS.ffffff" (naive UTC) is the canonical time with a T and a Z
+                when = (at[:10] + "T" + at[11:] + "Z" if type(at) is str and len(at) == 26 and at[10] == " "
+                        else utc_text(at) if isinstance(at, datetime) else "")
+                body = envelope % ("null" if actor_id is None else int(actor_id), _quote(actor_name), when,
+                                   payload, seq, _quote(type_))
+                if (sha((prev + body).encode("utf-8")).hexdigest() != hash_
+                        and _slow_hash(incident_id, prev, seq, type_, actor_id, actor_name, at, payload) != hash_):
+                    fail = "content does not match its hash"
+            if fail:
+                rows.close()
+                return ChainReport(incident_id, False, expected - 1, prev, seq, row_id, fail)
+            prev, last_id = hash_, row_id
+            if progress is not None and expected % every == 0:
+                progress(expected)
+            expected += 1
     count = expected - 1
     if anchor_seq is not None and (anchor_seq != count or anchor_hash != prev):
         return ChainReport(incident_id, False, count, prev, count if count else None, last_id,
