@@ -1,8 +1,13 @@
-"""The benchmark harness: every result says the load it ran under; bench/audit measures a real chain."""
+"""The benchmark harness: every result says the load it ran under; bench/audit measures a real chain;
+bench/scaleout delivers through two real servers and Redis."""
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from bench import __main__ as harness
-from bench import audit
+from bench import audit, scaleout
 
 
 def test_a_result_taken_under_load_is_marked(monkeypatch):
@@ -16,3 +21,12 @@ def test_audit_bench_verifies_the_chain_it_built_and_reports_a_ratio():
     r = audit.run(events=600)
     assert r["events"] == 600 and 0 < r["ratio"] < 1  # re-encoding costs more than hashing alone
     assert r["verify_events_per_s"] > 0 and set(r["peak_memory_bytes"]) == {"60 events", "600 events"}
+
+
+@pytest.mark.skipif(not os.environ.get("CONCORD_TEST_REDIS_URL"), reason="Redis not configured: set CONCORD_TEST_REDIS_URL")
+def test_scaleout_bench_delivers_every_event_once_through_two_servers():
+    r = scaleout.run(quick=True)
+    assert r["single"]["servers"] == 1 and r["scaled"]["servers"] == 2
+    for side in ("single", "scaled"):
+        assert r[side]["events"] > 0 and r[side]["missing"] == 0 and r[side]["duplicates"] == 0, r[side]
+    assert r["delivered_exactly_once"] is True and r["p99_added_ms"] is not None
