@@ -101,14 +101,22 @@ def recheck_access(app: Flask, user_id: int, incident_ids: list[int] | None = No
     _send(app, {"op": "recheck", "user_id": user_id, "incidents": incident_ids})
 
 
+# a lost Redis must not hang a logout or the listener: short connect and read timeouts (issue 17)
+REDIS_OPTIONS: dict[str, Any] = {"health_check_interval": 30, "socket_connect_timeout": 2, "socket_timeout": 5}
+
+
 def publish_outside(redis_url: str | None, channel: str, public_ids: list[str], reason: str) -> bool:
     """From a process without sockets (the CLI): ask every server process to end these sessions'
     sockets. Without Redis there is nothing to tell (the servers' sweep ends them within 15 s)."""
     if not redis_url or not public_ids:
         return False
     import redis
-    redis.Redis.from_url(redis_url).publish(f"{channel}:control", json.dumps(
-        {"op": "end", "sessions": public_ids, "reason": reason, "from": "cli"}))
+    try:
+        redis.Redis.from_url(redis_url, **REDIS_OPTIONS).publish(f"{channel}:control", json.dumps(
+            {"op": "end", "sessions": public_ids, "reason": reason, "from": "cli"}))
+    except redis.RedisError:  # Redis down: the servers' sweep still ends these sockets
+        log.warning("could not reach Redis to end sessions at once; the sweep ends them within 15 s")
+        return False
     return True
 
 
@@ -207,7 +215,7 @@ def _listen(app: Flask, url: str, channel: str) -> None:
     tracker = _tracker(app)
     while not tracker.stopped:
         try:
-            client = redis.Redis.from_url(url, health_check_interval=30)
+            client = redis.Redis.from_url(url, **REDIS_OPTIONS)
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             pubsub.subscribe(channel)
             while not tracker.stopped:
@@ -239,8 +247,7 @@ def register(app: Flask, settings: Settings, channel: str) -> None:
     sessions.configure(idle=settings.session_idle, lifetime=settings.session_lifetime)
     if settings.redis_url:
         import redis
-        app.extensions["concord.control_redis"] = redis.Redis.from_url(settings.redis_url,
-                                                                       health_check_interval=30)
+        app.extensions["concord.control_redis"] = redis.Redis.from_url(settings.redis_url, **REDIS_OPTIONS)
         socketio.start_background_task(_listen, app, settings.redis_url, f"{channel}:control")
     unsubscribe = bus.subscribe(lambda ev: _on_event(app, ev))
     previous = app.extensions.get("concord.bus_unsubscribe")

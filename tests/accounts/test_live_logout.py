@@ -128,3 +128,10 @@ def test_disable_disconnects_sockets_on_both_processes(pair):
         a.close()
         b.close()
         admin.post(f"{two.url}/api/v1/admin/users/{uid}/enable", json={})
+
+
+def test_ending_sessions_from_the_cli_with_redis_down_does_not_hang_or_fail():
+    """A lost Redis: the CLI says the sockets end within 15 s (the sweep) instead of a traceback."""
+    from realtime.sessions.control import publish_outside
+    assert publish_outside("redis://127.0.0.1:1/0", "concord", ["abc"], "disabled") is False
+    assert publish_outside(None, "concord", ["abc"], "disabled") is False
