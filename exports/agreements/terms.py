@@ -64,6 +64,14 @@ class Terms:
     def kinds(self) -> set[str]:
         return {i.payment_kind for i in self.items}
 
+    def by_kind(self) -> dict[str, Decimal]:
+        """Money per payment kind (补偿 / 赔偿 …), items without money or kind left out."""
+        out: dict[str, Decimal] = {}
+        for i in self.items:
+            if i.amount and i.payment_kind != PaymentKind.NONE.value:
+                out[i.payment_kind] = out.get(i.payment_kind, Decimal(0)) + Decimal(i.amount)
+        return out
+
 
 def canonical(value: Any) -> bytes:
     """Deterministic JSON: sorted keys, no spaces, UTF-8."""

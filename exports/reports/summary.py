@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exports.agreements.models import Agreement
+from exports.agreements.terms import from_dict
 from incident import clock
 from incident.models import Incident
 from incident.timeline.models import Event
@@ -70,9 +71,8 @@ def money(session: Session, inc: Incident, say: Say) -> list[Line]:
     for terms in session.scalars(select(Agreement.terms).where(Agreement.incident_id == inc.id,
                                                                Agreement.status == "sealed")):
         sealed += 1
-        for item in (terms or {}).get("items") or []:
-            if item.get("amount") and item.get("payment_kind") not in (None, "", "none"):
-                totals[item["payment_kind"]] = totals.get(item["payment_kind"], Decimal(0)) + Decimal(str(item["amount"]))
+        for kind, amount in from_dict(terms).by_kind().items():
+            totals[kind] = totals.get(kind, Decimal(0)) + amount
     if not sealed:
         return [(say("Money agreed"), say("no sealed agreement yet"))]
     return [(say("Money agreed in %(n)s sealed agreements", n=sealed),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from exports.agreements import labels as _agreement_labels  # noqa: F401  (agreement vocabulary)
 from exports.agreements.models import Agreement
+from exports.agreements.terms import from_dict
 from exports.workbook.registry import Sheet, Table, register
 from incident import clock
 from incident.crowd.claimants.models import Claimant
@@ -99,11 +100,12 @@ def _agreements(session: Session, inc: Incident, say: Say) -> Table:
     for ag in rows:
         terms = ag.terms or {}
         items = terms.get("items") or []
-        total = sum((Decimal(str(i["amount"])) for i in items if i.get("amount")), Decimal(0))
-        kinds = sorted({i.get("payment_kind") for i in items if i.get("payment_kind") not in (None, "", "none")})
+        agreed = from_dict(terms) if items else None
+        total = agreed.total() if agreed else None
+        kinds = sorted(k for k in agreed.kinds() if k not in ("", "none")) if agreed else []
         out.append([ag.ref, (terms.get("signer") or {}).get("name", ""),
                     len(terms.get("represented") or []), ag.segment, say.label("agreement_status", ag.status),
-                    total if items else None, "、".join(say.label("payment_kind", k) for k in kinds),
+                    total, "、".join(say.label("payment_kind", k) for k in kinds),
                     when(say, ag.approved_at), when(say, ag.sealed_at), ag.sealed_by_name, ag.void_reason])
     return Table(headers, out)
 
