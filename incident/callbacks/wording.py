@@ -56,7 +56,8 @@ def _recorded(say: Say, p: dict[str, Any]) -> str:
 def _second(say: Say, p: dict[str, Any]) -> str:
     grade = say("grade %(from)s → %(to)s", **{"from": p.get("from"), "to": p.get("to")}) \
         if p.get("from") != p.get("to") else say("already at the top grade")
-    return say.join(p.get("name"), grade, say.label("handler", p.get("handler")), _asked(say, p),
+    handler = "" if p.get("asked") == "level" else say.label("handler", p.get("handler"))
+    return say.join(p.get("name"), grade, handler, _asked(say, p),
                     say("new callback due %(at)s", at=say.time(p.get("due_at"))),
                     *(say("%(step)s due %(at)s", step=say.title(s.get("title")), at=say.time(s.get("due_at")))
                       for s in (p.get("started") or [])[:3]))
