@@ -1,6 +1,7 @@
 """Callbacks as playbook data: `callbacks:` declarations (who, counted from which moment, how long
 after, how many attempts), and the scheduler's part — schedule a round once its moment happened,
-fire "due" and "overdue" exactly once, ask a manager to lead a second round.
+fire "due" and "overdue" exactly once, ask a manager of the right level to lead a second round and
+start its new deadlines.
 
     callbacks:
       - {after: reply_issued, in: +48h, per: claimant, attempts: 3, window: +24h}
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from incident import clock, timeline
 from incident.access.actor import SYSTEM
-from incident.accounts.models import User
+from incident.accounts import levels
 from incident.callbacks import gate as callback_gate
 from incident.callbacks import service as callbacks
 from incident.callbacks.anchors import anchor_time
@@ -24,7 +25,7 @@ from incident.callbacks.queries import overdue_at
 from incident.callbacks.scale import CallbackStatus
 from incident.db import unit_of_work
 from incident.models import Incident
-from playbooks import loader
+from playbooks import engine, loader
 from playbooks.models import IncidentPlaybook
 from playbooks.notify import inbox
 from playbooks.scheduler.actions import forget_seats, holders
@@ -122,12 +123,13 @@ def run(factory: Callable[[], Session], now: datetime | None = None) -> dict[str
 
 
 def _second_round(session: Session, inc: Incident, cb: Callback, nxt: Callback) -> dict[str, Any]:
-    """Ask the managers to take the leader seat at the new grade (users carry no level here: every
-    active manager is asked; whoever takes the seat is recorded by the task group)."""
-    managers = list(session.scalars(select(User.id).where(User.role == "manager", User.active.is_(True))))
+    """Ask the managers of the new grade's level to take the leader seat (none there: the nearest
+    higher level, then every manager — the event says which), and start the round's new deadlines."""
+    managers, wanted, asked, how = levels.managers_for(session, inc.grade)
     notified = inbox.notify(session, managers, incident=inc, kind="second_round", message=SECOND_ROUND,
                             params={"grade": inc.grade})
-    return {"notified": notified}
+    started = engine.restart_for_second_round(session, inc, nxt.anchor_at)
+    return {"notified": notified, "level": wanted, "asked_level": asked, "asked": how, "started": started}
 
 
 def install() -> None:

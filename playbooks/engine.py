@@ -222,12 +222,14 @@ def complete_by_events(session: Session) -> int:
     for item, type_, at in rows:
         if (item.playbook, item.step) not in wanted.get(type_, []):
             continue
+        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+        if item.anchor_at is not None and at < item.anchor_at:
+            continue  # that event belongs to an earlier round (a second round asks for a new one)
         inc = session.get(Incident, item.incident_id, with_for_update=True, populate_existing=True)
         item = session.get(ChecklistItem, item.id, with_for_update=True, populate_existing=True)
         if item is None or item.status != ItemStatus.PENDING.value:
             continue
         step = step_of(item)
-        at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
         item.status, item.done_at, item.done_by_name = ItemStatus.DONE.value, at, "system"
         ev = session.scalars(select(Event).where(Event.incident_id == inc.id, Event.type == type_)
                              .order_by(Event.seq.desc()).limit(1)).first()
@@ -240,3 +242,34 @@ def complete_by_events(session: Session) -> int:
             "late": bool(item.due_at and at > item.due_at), "started": started, "done_by": type_})
         done += 1
     return done
+
+
+# -- callbacks (issue 13): a second round (二次处理) starts the deadlines marked `second_round: true`
+SECOND_ROUND = "callback.second_round"
+
+
+def restart_for_second_round(session: Session, inc: Incident, at: datetime) -> list[dict[str, Any]]:
+    """Open a new round of every `second_round` step of the attached playbooks, due from *at*.
+
+    A step whose latest round is still pending keeps it (when it waits for an earlier second round,
+    the scheduler's resync moves it to this one); each new item fires once, like any deadline."""
+    started = []
+    keys = session.scalars(select(IncidentPlaybook.key).where(IncidentPlaybook.incident_id == inc.id,
+                                                              IncidentPlaybook.dropped_at.is_(None)))
+    for key in sorted(keys):
+        pb = loader.get(key)
+        for step in (s for s in (pb.steps if pb else ()) if s.second_round and s.offset is not None):
+            last = session.scalars(select(ChecklistItem).where(
+                ChecklistItem.incident_id == inc.id, ChecklistItem.playbook == key, ChecklistItem.step == step.id)
+                .order_by(ChecklistItem.round.desc()).limit(1)).first()
+            if last is not None and last.status == ItemStatus.PENDING.value:
+                continue
+            item = ChecklistItem(incident_id=inc.id, playbook=key, step=step.id, round=(last.round if last else 0) + 1,
+                                 kind=ItemKind.STEP.value, seat=step.seat, status=ItemStatus.PENDING.value,
+                                 anchor=SECOND_ROUND, done_by_name="", evidence={})
+            set_due(item, step, at)
+            session.add(item)
+            session.flush()
+            started.append({"item_id": item.id, "playbook": key, "step": step.id, "round": item.round,
+                            "title": step.title, "due_at": item.due_at.isoformat()})
+    return started

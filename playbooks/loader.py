@@ -18,7 +18,7 @@ KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 EVENT = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 LOCALES = ("zh_CN", "en")
 STEP_KEYS = {"id", "title", "phase", "seat", "due", "evidence", "depends_on", "on_overdue", "repeat",
-             "done_by"}  # -- callbacks (issue 13): done_by
+             "done_by", "second_round"}  # -- callbacks (issue 13): done_by, second_round
 DUE_KEYS = {"after", "in", "business_hours"}
 
 
@@ -107,6 +107,13 @@ def _step(c: _Collector, raw: Any, index: int) -> Step | None:
     if done_by is not None and (not isinstance(done_by, str) or not EVENT.match(done_by)):
         c.add(sid, "done_by", "must be an event type (reply.issued…)")
         done_by = None
+    again = raw.get("second_round", False)  # -- callbacks (issue 13): restarted by a second round
+    if not isinstance(again, bool):
+        c.add(sid, "second_round", "must be true or false")
+        again = False
+    elif again and (offset is None or anchor is None):
+        c.add(sid, "second_round", "needs a deadline (due) to start again")
+        again = False
     deps = raw.get("depends_on") or []
     if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
         c.add(sid, "depends_on", "must be a list of step ids")
@@ -116,7 +123,7 @@ def _step(c: _Collector, raw: Any, index: int) -> Step | None:
                 evidence=_enum_list(c, sid, raw.get("evidence"), "evidence", Evidence),
                 depends_on=tuple(deps),
                 on_overdue=_enum_list(c, sid, raw.get("on_overdue"), "on_overdue", OverdueAction),
-                repeat=repeat, done_by=done_by)
+                repeat=repeat, done_by=done_by, second_round=again)
 
 
 def _conditions(c: _Collector, raw: Any) -> tuple[dict[str, Any], ...]:

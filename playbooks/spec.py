@@ -46,6 +46,7 @@ class Step:
     on_overdue: tuple[OverdueAction, ...] = ()
     repeat: Offset | None = None       # a recurring step: the next round is due this long after a tick
     done_by: str | None = None         # -- callbacks (issue 13): an event type that completes the step
+    second_round: bool = False         # -- its deadline starts again (a new round) at a second round (二次处理)
 
     @property
     def anchor_step(self) -> str | None:

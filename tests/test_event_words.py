@@ -153,7 +153,12 @@ SAMPLES = {
                           "note": "退款只退了一半", "covers": 1},
     "callback.second_round": {"callback_id": 1, "new_callback_id": 2, "name": "王芳", "round": 2, "from": "D",
                               "to": "C", "handler": "department_manager", "due_at": AT,
-                              "satisfaction": "dissatisfied", "notified": [4]},
+                              "satisfaction": "dissatisfied", "notified": [4], "level": "department_manager",
+                              "asked_level": "general_manager", "asked": "higher",
+                              "started": [{"item_id": 9, "playbook": "mall_complaint", "step": "written_reply",
+                                           "round": 2, "title": {"zh_CN": "24小时内书面答复群体",
+                                                                 "en": "Written reply to the group within 24 hours"},
+                                           "due_at": AT}]},
 }
 # -- ledger, closing gate and archive (issue 13)
 SAMPLES.update({

@@ -18,7 +18,10 @@ DEMO_USERS = [
     ("engineer", "张强（工程部）", "staff"),
     ("legal", "陈律（法务）", "staff"),
     ("logistics", "赵磊（后勤）", "staff"),
+    ("gm", "孙立（总经理）", "manager"),
 ]
+# -- callbacks (issue 13): the managers' rungs on the grade ladder (who leads a second round)
+DEMO_LEVELS = {"leader": "department_manager", "gm": "general_manager"}
 DEMO_INTAKE = {
     "title": "3-5号楼电梯频繁故障，86户业主集体投诉",
     "core_demand": "3号楼到5号楼的电梯这个月坏了六次，有老人被困过，要求三天内彻底修好，并减免当月电梯费",
@@ -48,6 +51,8 @@ def load_demo(session, *extra_hooks) -> Incident:  # type: ignore[no-untyped-def
                                                     display_name=name, role=role)
     # -- accounts (issue 10): the demo `legal` user, and nobody else, is legal staff
     users["legal"].is_legal = True
+    for username, level in DEMO_LEVELS.items():
+        users[username].manager_level = users[username].manager_level or level
     session.flush()
     inc = session.scalar(select(Incident).where(Incident.title == DEMO_INTAKE["title"]))
     if inc is None:
@@ -68,7 +73,7 @@ def demo_cmd(ctx: click.Context) -> None:
     with session_scope(ctx) as session:
         inc = load_demo(session)
         click.echo(f"demo incident {inc.ref} (id {inc.id}), grade {inc.grade}")
-    click.echo(f"demo login: leader / {DEMO_PASSWORD}  (also service, engineer, legal, logistics)")
+    click.echo(f"demo login: leader / {DEMO_PASSWORD}  (also service, engineer, legal, logistics, gm)")
 
 
 def register(group: click.Group) -> None:

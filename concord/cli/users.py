@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from concord.cli.context import acting_user, session_scope, settings
-from incident.accounts import admin
+from incident.accounts import admin, levels
 from incident.accounts import service as accounts
 from incident.accounts.models import User
 
@@ -21,19 +21,31 @@ def user_group() -> None:
 @click.option("--locale", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
 @click.option("--legal/--no-legal", default=False, show_default=True,
               help="Legal staff: may hold the legal seat, edit templates and ceilings, approve and seal.")
+@click.option("--level", "manager_level", type=click.Choice(levels.LEVELS),
+              help="A manager's level on the grade ladder (asked to lead second rounds of that grade).")
 @click.option("--must-change-password", is_flag=True, help="The user must choose a new password at first login.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               envvar="CONCORD_USER_PASSWORD")
 @click.pass_context
 def add_cmd(ctx: click.Context, username: str, role: str, display_name: str | None, locale: str,
-            legal: bool, must_change_password: bool, password: str) -> None:
+            legal: bool, manager_level: str | None, must_change_password: bool, password: str) -> None:
     """Add a user with an argon2-hashed password (at least 10 characters, not a common one)."""
     with session_scope(ctx) as session:
+        level = _level(manager_level, role)
         user = accounts.create_user(session, username=username, password=password,
                                     display_name=display_name, role=role, locale=locale, is_legal=legal,
                                     must_change_password=must_change_password)
-        extra = ", legal staff" if legal else ""
+        user.manager_level = level
+        extra = (", legal staff" if legal else "") + (f", level {level}" if level else "")
         click.echo(f"user {user.username} ({user.role}{extra}) created with id {user.id}")
+
+
+def _level(value: str | None, role: str) -> str | None:
+    from incident.errors import ValidationError
+    try:
+        return levels.check(value, role)
+    except ValidationError as err:
+        raise click.UsageError(err.message) from None
 
 
 def _target(session, username: str) -> User:  # type: ignore[no-untyped-def]
@@ -60,7 +72,8 @@ def list_cmd(ctx: click.Context) -> None:
     """Every account: username, role, legal staff, two-factor, enabled."""
     with session_scope(ctx) as session:
         for u in admin.users(session, actor=acting_user(session, None).actor):
-            flags = [str(u.role)] + (["legal"] if u.is_legal else []) + (["totp"] if u.has_totp else []) + \
+            flags = [str(u.role)] + ([u.manager_level] if u.manager_level else []) + \
+                (["legal"] if u.is_legal else []) + (["totp"] if u.has_totp else []) + \
                 ([] if u.active else ["disabled"]) + (["must-change-password"] if u.must_change_password else [])
             click.echo(f"{u.id}\t{u.username}\t{u.display_name}\t{','.join(flags)}")
 
@@ -69,19 +82,24 @@ def list_cmd(ctx: click.Context) -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "manager", "staff"]))
 @click.option("--legal/--no-legal", default=None, help="Grant or remove the legal qualification.")
+@click.option("--level", "manager_level", type=click.Choice([*levels.LEVELS, "none"]),
+              help="A manager's level on the grade ladder (none: no level).")
 @click.option("--name", "display_name")
 @click.option("--as", "as_user", help="Acting admin (default: the first admin).")
 @click.pass_context
-def set_cmd(ctx: click.Context, username: str, role: str | None, legal: bool | None, display_name: str | None,
-            as_user: str | None) -> None:
-    """Change a user's role, legal qualification or name."""
-    data = {k: v for k, v in (("role", role), ("is_legal", legal), ("display_name", display_name)) if v is not None}
+def set_cmd(ctx: click.Context, username: str, role: str | None, legal: bool | None, manager_level: str | None,
+            display_name: str | None, as_user: str | None) -> None:
+    """Change a user's role, manager level, legal qualification or name."""
+    data = {k: v for k, v in (("role", role), ("is_legal", legal), ("display_name", display_name),
+                              ("manager_level", "" if manager_level == "none" else manager_level)) if v is not None}
     if not data:
-        raise click.UsageError("nothing to change: give --role, --legal/--no-legal or --name")
+        raise click.UsageError("nothing to change: give --role, --level, --legal/--no-legal or --name")
     with session_scope(ctx) as session:
         out = admin.update(session, actor=acting_user(session, as_user).actor,
                            user_id=_target(session, username).id, data=data)
-        click.echo(f"user {out.user.username}: role {out.user.role}, legal staff: {'yes' if out.user.is_legal else 'no'}")
+        level = f", level {out.user.manager_level}" if out.user.manager_level else ""
+        click.echo(f"user {out.user.username}: role {out.user.role}{level}, "
+                   f"legal staff: {'yes' if out.user.is_legal else 'no'}")
 
 
 def _simple(name: str, fn, reason: str, help_text: str) -> None:  # type: ignore[no-untyped-def]

@@ -2,9 +2,10 @@
 money), issue as a PDF to the representatives. One timeline event per state change."""
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exports.pdf import reply as pdf
@@ -17,15 +18,23 @@ from incident.access.permissions import Action
 from incident.errors import Conflict, NotFound, ValidationError
 from incident.models import Incident
 from incident.service import ensure_open, load_for
+from incident.timeline.models import Event
 from incident.triage import Policy
 
 EDITABLE = ("title", "opening", "facts", "closing", "contact")
 MAX_TEXT, MAX_LINES = 4000, 50
 
 
-def due_at(inc: Incident):  # type: ignore[no-untyped-def]
-    """The 24-hour deadline of the written reply, counted from the opening."""
-    return inc.opened_at + Policy().group_written_reply
+def due_at(inc: Incident, session: Session | None = None):  # type: ignore[no-untyped-def]
+    """The 24-hour deadline of the written reply, counted from the opening — or, once a second round
+    (二次处理) started, from the latest one: that round owes a new reply."""
+    start = inc.opened_at
+    if session is not None:
+        again = session.scalar(select(func.max(Event.at)).where(Event.incident_id == inc.id,
+                                                                Event.type == "callback.second_round"))
+        if again is not None:
+            start = max(start, again if again.tzinfo else again.replace(tzinfo=timezone.utc))
+    return start + Policy().group_written_reply
 
 
 def get(session: Session, inc: Incident, reply_id: Any, lock: bool = False) -> WrittenReply:
@@ -181,7 +190,7 @@ def issue(session: Session, *, actor: Actor, incident_id: int, reply_id: Any, or
     att = attachments.store(session, actor=actor, incident_id=inc.id, filename=f"{inc.ref}-reply-{r.id}.pdf",
                             content_type="application/pdf", data=data, purpose="written_reply")
     r.attachment_id, r.pdf_sha256 = att.id, att.sha256
-    due = due_at(inc)
+    due = due_at(inc, session)
     _event(session, inc, r, "reply.issued", actor, recipients=[x["name"] for x in r.recipients],
            attachment_id=att.id, pdf_sha256=att.sha256, due_at=due.isoformat(), late=now > due)
     return r

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from incident import clock
 from incident.access.actor import Actor
 from incident.access.permissions import Action, require
-from incident.accounts import passwords, sessions, totp
+from incident.accounts import levels, passwords, sessions, totp
 from incident.accounts import service as accounts
 from incident.accounts.models import AccountEvent, AccountPolicy, Role, User
 from incident.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -71,18 +71,21 @@ def create(session: Session, *, actor: Actor, data: Mapping[str, Any]) -> Outcom
     is_legal = _flag(data.get("is_legal", False), "is_legal")
     if is_legal:
         require(session, actor, Action.QUALIFICATION_SET)
+    level = levels.check(data.get("manager_level"), data.get("role") or "staff")
     given = data.get("password")
     temp = None if given not in (None, "") else passwords.temporary()
     user = accounts.create_user(session, username=data.get("username"), password=given or temp,
                                 display_name=data.get("display_name") or None, role=data.get("role") or "staff",
                                 locale=data.get("locale") or "zh_CN", is_legal=is_legal,
                                 must_change_password=temp is not None or bool(data.get("must_change_password")))
-    _event(session, actor, user, "created", role=str(user.role), is_legal=is_legal)
+    user.manager_level = level
+    _event(session, actor, user, "created", role=str(user.role), is_legal=is_legal,
+           **({"manager_level": user.manager_level} if user.manager_level else {}))
     return Outcome(user, temporary_password=temp)
 
 
 def update(session: Session, *, actor: Actor, user_id: Any, data: Mapping[str, Any]) -> Outcome:
-    """Change display name, locale, role or the legal qualification."""
+    """Change display name, locale, role, manager level or the legal qualification."""
     require(session, actor, Action.USER_MANAGE)
     user = _user(session, user_id)
     changes: dict[str, Any] = {}
@@ -108,6 +111,13 @@ def update(session: Session, *, actor: Actor, user_id: Any, data: Mapping[str, A
         require(session, actor, Action.QUALIFICATION_SET)
         _not_self(actor, user, "you cannot grant or remove your own legal qualification; another admin must")
         changes["is_legal"] = data["is_legal"]
+    role = str(changes.get("role", user.role))
+    if "manager_level" in data:
+        level = levels.check(data["manager_level"], role)
+        if level != user.manager_level:
+            changes["manager_level"] = level
+    if role != Role.MANAGER.value and user.manager_level:
+        changes["manager_level"] = None  # no longer a manager: no rung on the ladder either
     for key, value in changes.items():
         setattr(user, key, value)
     if changes:

@@ -37,6 +37,8 @@ class User(Base):
     totp_pending_cipher: Mapped[str] = mapped_column(Text, default="")  # an enrolment not yet confirmed
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)     # a code works once
+    # -- callbacks (issue 13): a manager's rung on the grade ladder (incident/accounts/levels.py)
+    manager_level: Mapped[str | None] = mapped_column(String(24), nullable=True)
 
     @property
     def qualifications(self) -> frozenset[str]:

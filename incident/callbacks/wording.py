@@ -56,5 +56,23 @@ def _recorded(say: Say, p: dict[str, Any]) -> str:
 def _second(say: Say, p: dict[str, Any]) -> str:
     grade = say("grade %(from)s → %(to)s", **{"from": p.get("from"), "to": p.get("to")}) \
         if p.get("from") != p.get("to") else say("already at the top grade")
-    return say.join(p.get("name"), grade, say.label("handler", p.get("handler")),
-                    say("new callback due %(at)s", at=say.time(p.get("due_at"))))
+    handler = "" if p.get("asked") == "level" else say.label("handler", p.get("handler"))
+    return say.join(p.get("name"), grade, handler, _asked(say, p),
+                    say("new callback due %(at)s", at=say.time(p.get("due_at"))),
+                    *(say("%(step)s due %(at)s", step=say.title(s.get("title")), at=say.time(s.get("due_at")))
+                      for s in (p.get("started") or [])[:3]))
+
+
+def _asked(say: Say, p: dict[str, Any]) -> str:
+    """Who was asked to lead: the level's managers, a higher level's (none at that level), or all."""
+    how, asked = p.get("asked"), say.label("handler", p.get("asked_level"))
+    if how == "level":
+        return say("asked: %(level)s", level=asked)
+    if how == "higher":
+        return say("no %(wanted)s: asked %(level)s", wanted=say.label("handler", p.get("level")), level=asked)
+    if how == "all":
+        return say("no manager of level %(wanted)s or higher: asked every manager",
+                   wanted=say.label("handler", p.get("level")))
+    if how == "none":
+        return say("no manager to ask")
+    return ""

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, session
 
 from incident.accounts import admin, selfservice, sessions, totp
+from incident.accounts.levels import LEVELS
 from incident.accounts.models import AccountPolicy, User
 from incident.db import begin_write
 from incident.errors import DomainError, ValidationError
@@ -51,7 +52,7 @@ def user_dict(u: User, with_admin: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"id": u.id, "username": u.username, "display_name": u.display_name,
                            "role": str(u.role), "locale": u.locale, "is_legal": u.is_legal,
                            "qualifications": sorted(u.qualifications), "active": u.active,
-                           "totp": u.has_totp}
+                           "totp": u.has_totp, "manager_level": u.manager_level}
     if with_admin:
         out |= {"must_change_password": u.must_change_password,
                 "created_at": u.created_at.isoformat(),
@@ -90,7 +91,7 @@ def create_account():  # type: ignore[no-untyped-def]
 
 @bp.patch("/admin/users/<int:user_id>")
 def update_account(user_id: int):  # type: ignore[no-untyped-def]
-    """Change display name, locale, role, or the legal qualification."""
+    """Change display name, locale, role, manager level, or the legal qualification."""
     data = json_body()
     out = admin.update(db(), actor=actor(), user_id=user_id, data=data)
     db().commit()
@@ -243,7 +244,9 @@ def disable_my_totp():  # type: ignore[no-untyped-def]
 
 _ACCOUNT = {"username": {"type": "string", "maxLength": 64}, "display_name": {"type": "string", "maxLength": 120},
             "role": {"enum": ["admin", "manager", "staff"]}, "locale": {"enum": ["zh_CN", "en"]},
-            "is_legal": {"type": "boolean", "description": "legal staff: may hold the legal seat, approve, seal"}}
+            "is_legal": {"type": "boolean", "description": "legal staff: may hold the legal seat, approve, seal"},
+            "manager_level": {"enum": [*LEVELS, "", None], "description": "a manager's rung on the grade ladder: "
+                              "asked to lead a second round of that grade (C: department_manager, B: general_manager)"}}
 register_body("accounts_api.create_account", {"type": "object", "required": ["username"], "properties": _ACCOUNT | {
     "password": {"type": "string", "description": "optional: without one a temporary password is returned"}}})
 register_body("accounts_api.update_account", {"type": "object", "properties": {
@@ -261,7 +264,8 @@ for _ep in ("confirm_my_totp", "disable_my_totp"):
 _USER = obj({"must_change_password": BOOL, "created_at": TIME, "disabled_at": null(TIME),
              "password_changed_at": null(TIME)},
             id=INT, username=STR, display_name=STR, role={"enum": ["admin", "manager", "staff"]},
-            locale=STR, is_legal=BOOL, qualifications=array(STR), active=BOOL, totp=BOOL)
+            locale=STR, is_legal=BOOL, qualifications=array(STR), active=BOOL, totp=BOOL,
+            manager_level={"enum": [*LEVELS, None]})
 _OUTCOME = obj({"temporary_password": STR | {"description": "shown once; the user must change it"}},
                user=_USER, sessions_ended=INT)
 _POLICY = obj(require_totp_for_legal=BOOL, updated_at=null(TIME), updated_by=STR)

@@ -18,7 +18,7 @@ from flask import (
 )
 
 from incident.access.permissions import Action, allowed
-from incident.accounts import admin, selfservice, sessions, totp
+from incident.accounts import admin, levels, selfservice, sessions, totp
 from incident.errors import DomainError, Forbidden
 from realtime import auth
 from realtime.api.accounts import (
@@ -169,7 +169,7 @@ def _admin_page(error: DomainError | None = None, shown: dict[str, Any] | None =
     everyone = admin.users(db(), actor=a)
     return render_template("account/admin_users.html", users=everyone, error=error,
                            names={u.id: u.display_name for u in everyone},
-                           shown=shown, policy=admin.policy(db()), me=a,
+                           shown=shown, policy=admin.policy(db()), me=a, levels=levels.LEVELS,
                            history=admin.history(db(), actor=a, limit=30),
                            can_qualify=allowed(Action.QUALIFICATION_SET, a.role, set(), a.qualifications)), status
 
@@ -195,7 +195,8 @@ def admin_create():  # type: ignore[no-untyped-def]
     f = request.form
     data = {"username": f.get("username", ""), "display_name": f.get("display_name", ""),
             "role": f.get("role", "staff"), "locale": f.get("locale", "zh_CN"),
-            "is_legal": f.get("is_legal") == "on", "password": f.get("password", "")}
+            "is_legal": f.get("is_legal") == "on", "password": f.get("password", ""),
+            "manager_level": f.get("manager_level", "")}
     return _admin_run(lambda: admin.create(db(), actor=actor(), data=data), "", "created")
 
 
@@ -203,7 +204,7 @@ def admin_create():  # type: ignore[no-untyped-def]
 def admin_update(user_id: int):  # type: ignore[no-untyped-def]
     f = request.form
     data: dict[str, Any] = {"display_name": f.get("display_name", ""), "role": f.get("role", ""),
-                            "locale": f.get("locale", "zh_CN")}
+                            "locale": f.get("locale", "zh_CN"), "manager_level": f.get("manager_level", "")}
     if f.get("qualify") == "1":
         data["is_legal"] = f.get("is_legal") == "on"
     result = _admin_run(lambda: admin.update(db(), actor=actor(), user_id=user_id, data=data), "", "updated")

@@ -19,6 +19,7 @@ from incident.crowd.demands import service as demands
 from incident.crowd.demands.models import DemandItem
 from incident.errors import Conflict, Forbidden, ValidationError
 from playbooks import engine, loader
+from playbooks.models import ChecklistItem
 from playbooks.scheduler import jobs
 from playbooks.spec import PlaybookInvalid
 from tests.callbacks.conftest import again, events
@@ -265,3 +266,49 @@ def test_a_late_reply_is_recorded_late(session, session_factory, mall, frozen):
     issue_reply(session, mall)
     session.rollback()
     assert events(session, inc.id, "reply.issued")[0].payload["late"] is True
+
+
+def test_a_second_rounds_new_deadline_fires_once_and_a_later_second_round_restarts_it(
+        session, session_factory, mall, frozen):
+    inc, cs = mall["incident"], mall["cs"]
+    issue_reply(session, mall)
+    jobs.run_due(session_factory)
+    frozen.advance(hours=48)
+    jobs.run_due(session_factory)
+    first, second_cb = rows(session, inc)[:2]
+    again(session)
+
+    def unhappy(cb):  # type: ignore[no-untyped-def]
+        callbacks.record_attempt(session, actor=cs.actor, incident_id=inc.id, callback_id=cb.id, channel="phone",
+                                 reached=True, satisfaction="very_dissatisfied", note="还是不满意")
+        session.commit()
+
+    def reply_rounds():  # type: ignore[no-untyped-def]
+        session.rollback()
+        return list(session.scalars(select(ChecklistItem).where(
+            ChecklistItem.incident_id == inc.id, ChecklistItem.playbook == "mall_complaint",
+            ChecklistItem.step == "written_reply").order_by(ChecklistItem.round)))
+
+    unhappy(first)
+    (_, new) = reply_rounds()
+    assert new.round == 2 and new.anchor == "callback.second_round" and new.due_at == clock.now() + timedelta(hours=24)
+    frozen.advance(hours=25)
+    assert jobs.run_due(session_factory)["fired"] >= 1
+    jobs.run_due(session_factory)  # a second pass fires nothing again
+    session.rollback()
+    overdue = [e for e in events(session, inc.id, "playbook.step_overdue") if e.payload.get("item_id") == new.id]
+    assert len(overdue) == 1
+    # Another unhappy answer: the still-open reply deadline starts again from that second round
+    # (no third item), and fires anew, once.
+    again(session)
+    unhappy(second_cb)
+    assert len(reply_rounds()) == 2
+    jobs.run_due(session_factory)
+    (_, new) = reply_rounds()
+    assert new.due_at == clock.now() + timedelta(hours=24) and new.fired_at is None
+    frozen.advance(hours=25)
+    jobs.run_due(session_factory)
+    jobs.run_due(session_factory)
+    session.rollback()
+    overdue = [e for e in events(session, inc.id, "playbook.step_overdue") if e.payload.get("item_id") == new.id]
+    assert len(overdue) == 2

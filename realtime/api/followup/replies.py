@@ -33,7 +33,7 @@ def _version(data: dict[str, Any]) -> Any:
 def list_replies(incident_id: int):  # type: ignore[no-untyped-def]
     """The incident's written replies (drafts, approved, issued), oldest first, with the deadline."""
     inc = service.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
-    return jsonify({"due_at": replies.due_at(inc).isoformat(),
+    return jsonify({"due_at": replies.due_at(inc, db()).isoformat(),
                     "replies": [r.to_dict() for r in replies.listing(db(), inc.id)]})
 
 
@@ -148,7 +148,7 @@ register("replies_api.edit_reply_template", body={"type": "object", "required": 
 
 def _provider(session: Any, a: Any, inc: Any, can: dict[str, bool]) -> dict[str, Any]:
     rows = [r.to_dict() for r in replies.listing(session, inc.id)]
-    return {"replies": rows, "due_at": replies.due_at(inc).isoformat(),
+    return {"replies": rows, "due_at": replies.due_at(inc, session).isoformat(),
             "eligible": inc.scope == "group" or inc.safety_issue,
             "preparing": any(r["status"] != "issued" for r in rows)}
 
