@@ -22,7 +22,7 @@ LABELS.setdefault("opinion_platform", {}).update({
     "weibo": "Weibo", "douyin": "Douyin", "xiaohongshu": "Xiaohongshu", "wechat": "WeChat",
     "dianping": "Dianping", "other": "other platform"})
 LABELS.setdefault("opinion_metric", {}).update({
-    "reads": "reads / views", "reposts": "reposts", "comments": "comments", "likes": "likes"})
+    "reads": "reads / views", "reposts": "reposts", "comments": "comment count", "likes": "likes"})
 LABELS.setdefault("opinion_alert", {}).update({
     "growth": "fast growth", "reads": "reads above the level"})
 LABELS["field"].update({

@@ -63,14 +63,14 @@ def add_snapshot(session: Session, *, actor: Actor, incident_id: int, source_id:
     src = get(session, inc, source_id)
     counts = inputs.counts(data)
     taken = inputs.moment(data.get("taken_at"), "taken_at")
+    note = inputs.text(data.get("note"), "note", 1000)
+    if screenshot is not None and (screenshot[1] or "").split(";")[0].strip().lower() not in SCREENSHOT_TYPES:
+        raise ValidationError("the screenshot must be a photo (JPEG, PNG, WebP or HEIC)", field="screenshot")
     if any(s.taken_at == taken for s in src.snapshots):
         raise Conflict("a snapshot of this source at that time exists already", field="taken_at")
-    note = inputs.text(data.get("note"), "note", 1000)
     att = None
     if screenshot is not None:
         name, ctype, blob = screenshot
-        if (ctype or "").split(";")[0].strip().lower() not in SCREENSHOT_TYPES:
-            raise ValidationError("the screenshot must be a photo (JPEG, PNG, WebP or HEIC)", field="screenshot")
         att = files.store(session, actor=actor, incident_id=inc.id, filename=name, content_type=ctype,
                           data=blob, purpose="opinion")
     snap = OpinionSnapshot(source_id=src.id, incident_id=inc.id, taken_at=taken, note=note,
