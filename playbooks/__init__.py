@@ -28,7 +28,7 @@ def install() -> None:
         followup.RETRIAGE_HOOKS.append(_on_retriage)
     from playbooks import callbacks  # -- callbacks (issue 13): the gate's declarations, second rounds
     callbacks.install()
-    from playbooks import opinion  # -- opinion watch (issue 14): the alert tells the leader
+    from playbooks.scheduler import opinion  # -- opinion watch (issue 14): the alert tells the leader
     opinion.install()
 
 

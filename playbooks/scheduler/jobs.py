@@ -24,7 +24,7 @@ from playbooks.engine import complete_by_events  # -- callbacks (issue 13)
 from playbooks.models import ChecklistItem, ItemStatus
 from playbooks import followups  # -- ledger and archive (issue 13): payment and improvement deadlines
 from playbooks.scheduler import actions
-from playbooks import opinion  # -- opinion watch (issue 14): reply deadlines of negative posts
+from playbooks.scheduler import opinion  # -- opinion watch (issue 14): reply deadlines of negative posts
 
 log = logging.getLogger(__name__)
 BATCH = 200

@@ -22,7 +22,7 @@ from incident.opinion.models import OpinionSnapshot
 from incident.opinion.platforms import METRICS, Platform
 from incident.taskgroup.queries import seats_of
 from incident.timeline.render import Say
-from playbooks.opinion import rule
+from playbooks.scheduler.opinion import rule
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body

@@ -16,7 +16,7 @@ from incident.opinion import queries
 from incident.opinion import service as opinion
 from incident.opinion.models import OpinionSource
 from incident.timeline.render import Say
-from playbooks import opinion as pb_opinion
+from playbooks.scheduler import opinion as pb_opinion
 from playbooks.notify.models import Notification
 from playbooks.scheduler import jobs
 from tests.opinion.conftest import events, png
