@@ -43,3 +43,5 @@ from incident.closing import models as _closing  # noqa: F401,E402
 from incident.ledger import models as _ledger  # noqa: F401,E402
 # the agreements' part of the ledger and of the closing gate registers itself (composition root)
 from exports.ledger import stages as _ledger_stages  # noqa: F401,E402
+# -- opinion watch (issue 14)
+from incident.opinion import models as _opinion  # noqa: F401,E402

@@ -252,3 +252,8 @@ def field_label(_: Callable[..., str], field: str | None) -> str | None:
     key = re.sub(r"\[\d+\]", "", field)
     known = LABELS["field"].get(key) or LABELS["field"].get(key.rsplit(".", 1)[-1])
     return _(known) if known else field
+
+# -- opinion watch (issue 14)
+LABELS["action"].update({
+    "opinion.record": "record watched posts and their figures",
+    "opinion.reply": "record the reply to a negative post"})

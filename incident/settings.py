@@ -48,6 +48,13 @@ class Settings:
     # -- group robots (issue 12): the hosts a robot's webhook address may point at (comma-separated);
     # anything else is refused, so a robot cannot be aimed at an internal service.
     robot_hosts: str = "qyapi.weixin.qq.com,oapi.dingtalk.com"
+    # -- opinion watch (issue 14): the alert rule the admin tunes — growth of the metric in 30
+    # minutes above a threshold, or reads above a level; the reply deadline of a negative post
+    # (hours; 0 = the public_opinion playbook's reply step, 8 h)
+    opinion_metric: str = "reposts"
+    opinion_growth_30min: int = 150
+    opinion_reads_level: int = 100_000
+    opinion_reply_hours: float = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

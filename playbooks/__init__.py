@@ -28,6 +28,8 @@ def install() -> None:
         followup.RETRIAGE_HOOKS.append(_on_retriage)
     from playbooks import callbacks  # -- callbacks (issue 13): the gate's declarations, second rounds
     callbacks.install()
+    from playbooks.scheduler import opinion  # -- opinion watch (issue 14): the alert tells the leader
+    opinion.install()
 
 
 install()

@@ -20,6 +20,8 @@ class Config:
     mail_to: list[str] = field(default_factory=list)
     public_url: str = ""
     robot_hosts: list[str] = field(default_factory=lambda: ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+    # -- opinion watch (issue 14): the admin's rule settings, merged with the playbook's cadence
+    opinion: dict[str, Any] = field(default_factory=dict)
 
 
 _config = Config()
@@ -45,6 +47,8 @@ def configure(settings: Any) -> Config:
         public_url=getattr(settings, "public_url", "") or "",
         robot_hosts=[h.strip().lower() for h in str(getattr(settings, "robot_hosts", "") or
                                                      "qyapi.weixin.qq.com,oapi.dingtalk.com").split(",") if h.strip()],
+        opinion={k: getattr(settings, f"opinion_{k}") for k in ("metric", "growth_30min", "reads_level", "reply_hours")
+                 if getattr(settings, f"opinion_{k}", None) is not None},
     )
     instance = getattr(settings, "instance", None)
     loader.configure(instance / "playbooks" if instance else None)

@@ -181,6 +181,20 @@ SAMPLES.update({
     "archive.improvement_overdue": {"title": "公示停车收费标准", "owner": "物业服务中心", "status": "open",
                                     "due_at": "2026-12-20T15:59:59+00:00"},
 })
+# -- opinion watch (issue 14)
+OPINION = {"source_id": 1, "platform": "xiaohongshu", "title": "商场一楼专柜卖过期面霜！"}
+SAMPLES.update({
+    "opinion.source_added": OPINION | {"url": "https://www.xiaohongshu.com/explore/64f0c1a2", "first_seen_at": AT,
+                                       "negative": True, "reply_due_at": AT},
+    "opinion.snapshot": OPINION | {"snapshot_id": 3, "taken_at": AT, "reads": 12600, "reposts": 520, "comments": None,
+                                   "likes": 88, "growth": {"reads": 4500, "reposts": 180, "comments": None, "likes": None},
+                                   "minutes": 30, "screenshot_sha256": "ab" * 32},
+    "opinion.alert": OPINION | {"alerts": [{"kind": "growth", "metric": "reposts", "value": 180, "threshold": 150},
+                                           {"kind": "reads", "metric": "reads", "value": 120000, "threshold": 100000}],
+                                "circumstance_added": "media_story", "notified": [3]},
+    "opinion.replied": OPINION | {"text": "您好，已为您办理退款", "url": "", "due_at": AT, "on_time": True},
+    "opinion.reply_overdue": OPINION | {"due_at": AT, "notified": [3, 4]},
+})
 
 
 def problems(text: str, locale: str) -> list[str]:

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from exports.charts import output
 from exports.charts.crowd import funnel_chart
 from exports.charts.deadlines import deadline_chart
+from exports.charts.opinion import opinion_chart, trend
+from exports.reports import opinion as _opinion  # noqa: F401  (-- opinion watch, issue 14: its summary lines)
 from exports.pdf import document as layout
 from exports.pdf.document import para
 from exports.reports import summary as report_summary
@@ -51,6 +53,7 @@ def incident_report(session: Session, *, actor: Actor, incident_id: int, locale:
         para(_("Charts"), st["h"]),
         output.flowable(funnel_chart(session, inc, say)), Spacer(1, 4 * mm),
         output.flowable(deadline_chart(session, inc, say)),
+        *([Spacer(1, 4 * mm), output.flowable(opinion_chart(session, inc, say))] if trend(session, inc) else []),
         PageBreak(),
         para(_("Timeline: %(n)s events · chain %(verdict)s · head hash %(hash)s", n=chain.events,
                verdict=_("intact") if chain.ok else _("BROKEN: %(reason)s", reason=chain.reason or ""),

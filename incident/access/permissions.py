@@ -75,6 +75,9 @@ class Action(StrEnum):
     ARCHIVE_EDIT = "archive.edit"
     IMPROVEMENT_UPDATE = "improvement.update"
     PROBLEM_TYPE_EDIT = "problem_type.edit"
+    # -- opinion watch (issue 14)
+    OPINION_RECORD = "opinion.record"
+    OPINION_REPLY = "opinion.reply"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -144,6 +147,10 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.ARCHIVE_EDIT: OVERSIGHT | {LEADER, CS},
     Action.IMPROVEMENT_UPDATE: OVERSIGHT | {LEADER, CS, BUSINESS},
     Action.PROBLEM_TYPE_EDIT: frozenset({ADMIN}),
+    # -- opinion watch (issue 14): any member may photograph a post's figures; the leader and
+    # customer service answer negative posts
+    Action.OPINION_RECORD: OVERSIGHT | {MEMBER},
+    Action.OPINION_REPLY: OVERSIGHT | {LEADER, CS},
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,

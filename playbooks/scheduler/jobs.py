@@ -24,6 +24,7 @@ from playbooks.engine import complete_by_events  # -- callbacks (issue 13)
 from playbooks.models import ChecklistItem, ItemStatus
 from playbooks import followups  # -- ledger and archive (issue 13): payment and improvement deadlines
 from playbooks.scheduler import actions
+from playbooks.scheduler import opinion  # -- opinion watch (issue 14): reply deadlines of negative posts
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -128,7 +129,7 @@ def run_due(factory: Callable[[], Session], holder: str = "inline", now: datetim
     fired = _run(factory, "fired_at", holder, now)
     # -- callbacks (issue 13): schedule rounds whose moment came, fire due and overdue callbacks
     return {"anchored": anchored, "reminded": reminded, "fired": fired, "completed": completed,
-            **callbacks.run(factory, now)}
+            **callbacks.run(factory, now), "opinion_replies_overdue": opinion.fire_replies(factory, now)}
 
 
 def next_wake(factory: Callable[[], Session]) -> datetime | None:
@@ -139,7 +140,8 @@ def next_wake(factory: Callable[[], Session]) -> datetime | None:
         rem = s.scalar(select(func.min(ChecklistItem.remind_at)).where(
             ChecklistItem.status == PENDING, ChecklistItem.fired_at.is_(None), ChecklistItem.reminded_at.is_(None)))
         called = callbacks.next_wake(s)  # -- callbacks (issue 13)
-    found = [d for d in (due, rem, called) if d is not None]
+        replies = opinion.next_wake(s)  # -- opinion watch (issue 14)
+    found = [d for d in (due, rem, called, replies) if d is not None]
     if not found:
         return None
     from datetime import timezone

@@ -68,3 +68,6 @@ def register_blueprints(app: Flask) -> None:
     from realtime.api.settlement import ledger as ledger_api
     app.register_blueprint(ledger_api.bp)
     app.register_blueprint(closing_api.bp)
+    # -- opinion watch (issue 14)
+    from realtime.api import opinion as opinion_api
+    app.register_blueprint(opinion_api.bp)

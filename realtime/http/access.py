@@ -202,6 +202,15 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "replies_api.edit_reply_template": Action.TEMPLATE_EDIT,  # legal staff (a qualification)
     "callbacks_api.board": Action.INCIDENT_VIEW,
     "callbacks_api.record_attempt": Action.CALLBACK_RECORD,
+    # -- opinion watch (issue 14)
+    "opinion_api.watch": Action.INCIDENT_VIEW,
+    "opinion_api.add_source": Action.OPINION_RECORD,
+    "opinion_api.add_snapshot": Action.OPINION_RECORD,
+    "opinion_api.reply": Action.OPINION_REPLY,
+    "opinion_api.screenshot": Action.INCIDENT_VIEW,
+    "opinion_api.brief": Action.INCIDENT_VIEW,
+    "opinion_api.brief_image": Action.INCIDENT_VIEW,
+    "opinion_api.fragment": Action.INCIDENT_VIEW,
     # -- ledger, closing gate and archive (issue 13)
     "ledger.overview": Action.INCIDENT_VIEW,
     "ledger.export_csv": Action.INCIDENT_VIEW,

@@ -38,7 +38,8 @@ NAV = {"overview": (_l("Overview"), "overview"), "taskgroup": (_l("Task group"),
        "intake_edit": (_l("Edit the intake"), "intake-edit"), "replies": (_l("Written reply"), "replies"),
        "callbacks": (_l("Callbacks"), "callbacks"), "ledger": (_l("Ledger"), "ledger"),
        "closing": (_l("Closing"), "closing"), "public": (_l("Public progress"), "public-admin"),
-       "robots": (_l("Group robots"), "robots")}
+       "robots": (_l("Group robots"), "robots"),
+       "opinion": (_l("Opinion watch"), "opinion")}  # -- opinion watch (issue 14)
 
 
 def nav_items(rendered: list[tuple[Section, dict[str, Any]]]) -> list[dict[str, str]]:

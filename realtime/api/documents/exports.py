@@ -5,8 +5,7 @@ from flask import Blueprint, Response
 from flask_babel import get_locale
 
 from exports.charts import output
-from exports.charts.crowd import funnel_chart
-from exports.charts.deadlines import deadline_chart
+from exports.charts.registry import CHARTS
 from exports.workbook import writer
 from incident import service as incidents
 from incident.access.permissions import Action
@@ -41,12 +40,9 @@ def table(incident_id: int, name: str):  # type: ignore[no-untyped-def]
         "Content-Disposition": f'attachment; filename="{inc.ref}-{name}.csv"', "Cache-Control": "no-store"})
 
 
-CHARTS = {"funnel": funnel_chart, "deadlines": deadline_chart}
-
-
 @bp.get("/charts/<string:name>.svg")
 def chart(incident_id: int, name: str):  # type: ignore[no-untyped-def]
-    """A chart as SVG: the same drawing the incident report embeds (funnel, deadlines)."""
+    """A chart as SVG: the same drawing the incident report embeds (funnel, deadlines, opinion …: exports/charts/registry.py)."""
     inc = incidents.load_for(db(), actor(), incident_id, Action.INCIDENT_VIEW)
     draw = CHARTS.get(name)
     if draw is None:

@@ -1,0 +1,57 @@
+"""Opinion fixtures: a frozen clock and a cosmetics-counter complaint in a mall, with its leader and
+customer service, and a small PNG screenshot."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import select
+
+from incident import clock
+from incident.db import begin_write
+from incident.timeline.models import Event
+from playbooks import config
+from tests.factories import give_seat, make_incident, make_user
+
+T0 = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+
+
+def png(color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 60), color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _default_config() -> Iterator[None]:
+    config._config = config.Config()
+    yield
+    config._config = config.Config()
+
+
+@pytest.fixture
+def frozen() -> Iterator[clock.FrozenClock]:
+    with clock.frozen(T0) as c:
+        yield c
+
+
+def events(session: Any, incident_id: int, type_: str) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.incident_id == incident_id, Event.type == type_)
+                                .order_by(Event.seq)))
+
+
+@pytest.fixture
+def counter(session, frozen):  # type: ignore[no-untyped-def]
+    leader = make_user(session, "staff", display_name="组长 林")
+    cs = make_user(session, "staff", display_name="客服 许")
+    outsider = make_user(session, "staff", display_name="路人 甲")
+    inc = make_incident(session, leader, core_demand="化妆品专柜销售过期面霜，要求退款并赔偿",
+                        headcount=6, scope_text="一楼化妆品专柜顾客，6人", channel="on_site",
+                        complaint_object="goods", title="化妆品专柜过期面霜")
+    give_seat(session, inc, cs, "customer_service", by=leader)
+    session.commit()
+    begin_write(session)
+    return {"incident": inc, "leader": leader, "cs": cs, "outsider": outsider}
