@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import incident.db
 
 revision = '0023_opinion'
-down_revision = '0018_ledger_archive'
+down_revision = '0022_manager_levels'
 branch_labels = None
 depends_on = None
 
