@@ -35,6 +35,7 @@ from incident.callbacks import gate as _callback_gate  # noqa: F401,E402  (the c
 from incident.callbacks import models as _callbacks  # noqa: F401,E402
 from exports.replies import models as _replies  # noqa: F401,E402
 from exports.replies import moments as _reply_moments  # noqa: F401,E402  (the agreements' moment)
+from incident.public import callback_feed as _survey_feed  # noqa: F401,E402  (survey answers → callbacks)
 
 metadata = Base.metadata
 

@@ -12,6 +12,10 @@ class Channel(StrEnum):
     MESSAGE = "message"
 
 
+# Not a channel staff pick: the claimant answered through their one-time survey link (incident/public).
+SURVEY_CHANNEL = "survey"
+
+
 class Satisfaction(StrEnum):
     """The government 好差评 scale's five levels, best first (the middle one is 一般 here)."""
 
@@ -53,7 +57,8 @@ class Anchor(StrEnum):
 
 
 LABELS.update({
-    "callback_channel": {"phone": "phone", "visit": "visit", "message": "message"},
+    "callback_channel": {"phone": "phone", "visit": "visit", "message": "message",
+                         SURVEY_CHANNEL: "online survey (the claimant)"},
     "satisfaction": {"very_satisfied": "very satisfied", "satisfied": "satisfied", "neutral": "neutral",
                      "dissatisfied": "dissatisfied", "very_dissatisfied": "very dissatisfied"},
     "callback_reason": {"not_solved": "the problem is not solved", "too_slow": "handling was too slow",

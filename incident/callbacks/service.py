@@ -25,6 +25,9 @@ MAX_NOTE = 2000
 # hook(session, incident, unhappy callback, new callback) -> dict merged into "callback.second_round"
 # (playbooks asks a manager of the new level to take the leader seat). Features append at import.
 SECOND_ROUND_HOOKS: list[Callable[[Session, Incident, Callback, Callback], dict[str, Any] | None]] = []
+# hook(session, incident, new round-1 callbacks) after "callback.scheduled": the public side attaches
+# survey answers a claimant gave before their callback existed. Features append at import.
+SCHEDULED_HOOKS: list[Callable[[Session, Incident, list[Callback]], None]] = []
 
 
 def _targets(session: Session, inc: Incident, per: str) -> list[dict[str, Any]]:
@@ -66,6 +69,8 @@ def schedule(session: Session, inc: Incident, *, spec_key: str, anchor: str, anc
     timeline.record(session, inc, "callback.scheduled", SYSTEM, {
         "callback_ids": [r.id for r in rows], "count": len(rows), "anchor": anchor, "per": per,
         "anchor_at": anchor_at.isoformat(), "due_at": due.isoformat(), "spec": spec_key})
+    for hook in SCHEDULED_HOOKS:
+        hook(session, inc, rows)
     return rows
 
 
@@ -121,22 +126,42 @@ def record_attempt(session: Session, *, actor: Actor, incident_id: int, callback
         raise ValidationError("a satisfaction score needs the person to be reached", field="satisfaction")
     if answer is not None and answer.unhappy and not why and not note:
         raise ValidationError("say why: choose a reason or write a note", field="reasons")
-    now = clock.now()
-    cb.attempts.append(CallbackAttempt(at=now, channel=channel, reached=reached, note=note,
-                                       recorded_by_id=actor.user_id, recorded_by_name=actor.name))
-    cb.version += 1
-    base = {"callback_id": cb.id, "name": cb.name, "round": cb.round, "channel": channel,
-            "attempt": len(cb.attempts), "max_attempts": cb.max_attempts}
+    base = _attempt(cb, actor, channel, reached, note)
     if answer is None:
         failed = sum(1 for a in cb.attempts if not a.reached)
         if failed >= cb.max_attempts:
-            cb.status, cb.done_at = CallbackStatus.UNREACHABLE.value, now
+            cb.status, cb.done_at = CallbackStatus.UNREACHABLE.value, clock.now()
             cb.recorded_by_id, cb.recorded_by_name = actor.user_id, actor.name
             timeline.record(session, inc, "callback.unreachable", actor, base)
         else:
             timeline.record(session, inc, "callback.attempted", actor, base | {"note": note})
         return cb
-    cb.status, cb.done_at, cb.satisfaction = CallbackStatus.DONE.value, now, answer.value
+    return _answered(session, inc, cb, actor, base, answer, why, note)
+
+
+def record_answer(session: Session, inc: Incident, cb: Callback, *, actor: Actor, channel: str,
+                  satisfaction: Satisfaction, reasons: list[str], note: str,
+                  extra: dict[str, Any] | None = None) -> Callback:
+    """Record an answer that reached us another way (the claimant's own survey): the same attempt,
+    the same "callback.recorded" event and, when unhappy, the same second round as a staff answer."""
+    if cb.status != CallbackStatus.OPEN.value:
+        raise Conflict("this callback is already finished", field="status")
+    base = _attempt(cb, actor, channel, True, note)
+    return _answered(session, inc, cb, actor, base | (extra or {}), satisfaction,
+                     sorted(set(reasons), key=REASONS.index), note)
+
+
+def _attempt(cb: Callback, actor: Actor, channel: str, reached: bool, note: str) -> dict[str, Any]:
+    cb.attempts.append(CallbackAttempt(at=clock.now(), channel=channel, reached=reached, note=note,
+                                       recorded_by_id=actor.user_id, recorded_by_name=actor.name))
+    cb.version += 1
+    return {"callback_id": cb.id, "name": cb.name, "round": cb.round, "channel": channel,
+            "attempt": len(cb.attempts), "max_attempts": cb.max_attempts}
+
+
+def _answered(session: Session, inc: Incident, cb: Callback, actor: Actor, base: dict[str, Any],
+              answer: Satisfaction, why: list[str], note: str) -> Callback:
+    cb.status, cb.done_at, cb.satisfaction = CallbackStatus.DONE.value, clock.now(), answer.value
     cb.reasons, cb.note = why, note
     cb.recorded_by_id, cb.recorded_by_name = actor.user_id, actor.name
     timeline.record(session, inc, "callback.recorded", actor, base | {

@@ -63,7 +63,7 @@ class PublicUpdate(Base):
 
 
 class SurveyAnswer(Base):
-    """A claimant's own answer to the satisfaction callback (feeds a callback record when one exists)."""
+    """A claimant's own answer to the satisfaction callback (recorded on their callback: public/callback_feed.py)."""
 
     __tablename__ = "survey_answers"
 
@@ -74,6 +74,8 @@ class SurveyAnswer(Base):
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     text: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # the callback it was recorded on (None: no callback of theirs was open; attached when one is scheduled)
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("callbacks.id", ondelete="SET NULL"), nullable=True)
 
 
 class SelfRegistration(Base):

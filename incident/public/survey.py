@@ -1,7 +1,8 @@
 """The satisfaction survey: a one-time link from the claimant's progress page, answered once.
 
-No callback model exists yet, so answers land in `survey_answers` (score 1-5, reasons, free text) and
-as a timeline event; a callback feature can read them from there.
+The answer lands in `survey_answers` (score 1-5, reasons, free text) with the event
+"public.survey_answered", and is recorded on the claimant's open callback like a staff answer
+(callback_feed.py) — or waits there until their callback is scheduled.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from incident import clock, service, timeline
 from incident.errors import Conflict, ValidationError
+from incident.public import callback_feed
 from incident.public.lookup import resolve
 from incident.public.models import CodeKind, PublicCode, SurveyAnswer
 from incident.public.registration import PUBLIC
@@ -66,6 +68,10 @@ def answer(session: Session, *, token: Any, data: Any) -> SurveyAnswer:
                        reasons=sorted(set(reasons)), text=text.strip(), answered_at=link.used_at)
     session.add(row)
     session.flush()
+    cb = callback_feed.callback_for(session, inc, link.claimant_id)
     timeline.record(session, inc, "public.survey_answered", PUBLIC, {
-        "claimant_id": link.claimant_id, "score": score, "reasons": row.reasons, "text": row.text[:200]})
+        "claimant_id": link.claimant_id, "score": score, "reasons": row.reasons, "text": row.text[:200],
+        "callback_id": cb.id if cb else None})  # None: waits until their callback is scheduled
+    if cb is not None:
+        callback_feed.attach(session, inc, cb, row)
     return row

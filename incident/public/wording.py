@@ -43,7 +43,9 @@ def _rejected(say: Say, p: dict[str, Any]) -> str:
 
 @detail("public.survey_answered")
 def _survey(say: Say, p: dict[str, Any]) -> str:
-    return say("score %(score)s of 5", score=p.get("score", 0))
+    where = "" if "callback_id" not in p else say("recorded on the callback") if p.get("callback_id") \
+        else say("waiting for the callback to be scheduled")
+    return say.join(say("score %(score)s of 5", score=p.get("score", 0)), where)
 
 
 @detail("public.codes_issued")

@@ -67,7 +67,7 @@ def overview_of(session: Any, incident_id: int, who: Any = None) -> dict[str, An
         "pending": [{"claimant_id": c.id, "name": c.name, "unit": c.unit, "phone": c.phone_masked,
                      "demand": r.demand, "registered_at": r.consented_at.isoformat()} for c, r in pending],
         "survey": [{"claimant_id": a.claimant_id, "score": a.score, "reasons": a.reasons, "text": a.text,
-                    "answered_at": a.answered_at.isoformat()} for a in answers],
+                    "answered_at": a.answered_at.isoformat(), "callback_id": a.callback_id} for a in answers],
         "sms_templates": {k: _sms(k, case=service.get(session, incident_id).ref) for k in sms.TEMPLATES},
     }
 
@@ -180,7 +180,8 @@ CODE_ROW = obj(id=INT, kind={"enum": ["incident", "claimant"]}, claimant_id=null
 ISSUED = obj({"poster": STR}, **CODE_ROW["properties"], code=STR, address=STR, sms=STR)
 OVERVIEW = obj(address=STR, public={"type": "object"}, stage_names=array(STR), codes=array(CODE_ROW),
                pending=array(obj(claimant_id=INT, name=STR, unit=STR, phone=STR, demand=STR, registered_at=TIME)),
-               survey=array(obj(claimant_id=INT, score=INT, reasons=array(STR), text=STR, answered_at=TIME)),
+               survey=array(obj(claimant_id=INT, score=INT, reasons=array(STR), text=STR, answered_at=TIME,
+                                callback_id=null(INT))),
                sms_templates={"type": "object", "additionalProperties": STR})
 IDS = {"type": "object", "required": ["claimant_ids"], "properties": {"claimant_ids": array(ID)}}
 register("public_admin.overview", responses={200: OVERVIEW})

@@ -156,6 +156,15 @@ def test_survey_link_is_one_time(world, session_factory):
     over = staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()
     assert over["survey"][0]["score"] == 4 and over["survey"][0]["claimant_id"] == cid
     assert anon.get(f"/api/v1/public/progress?code={code}").get_json()["claimant"]["survey"]["open"] is False
+    # the demo world's callbacks are scheduled: the answer is recorded on the claimant's own callback
+    board = staff.get(f"/api/v1/incidents/{w.incident_id}/callbacks").get_json()
+    (cb,) = [c for c in board["callbacks"] if c["claimant_id"] == cid]
+    assert cb["status"] == "done" and cb["satisfaction"] == "satisfied" and cb["note"] == "处理及时"
+    assert [a["channel"] for a in cb["attempts"]] == ["survey"]
+    over = staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()
+    assert over["survey"][0]["callback_id"] == cb["id"]
+    section = staff.get(f"/incidents/{w.incident_id}/sections/callbacks").get_data(as_text=True)
+    assert "在线评价（诉求人本人）" in section
 
 
 @sqlite_only
