@@ -252,3 +252,7 @@ def field_label(_: Callable[..., str], field: str | None) -> str | None:
     key = re.sub(r"\[\d+\]", "", field)
     known = LABELS["field"].get(key) or LABELS["field"].get(key.rsplit(".", 1)[-1])
     return _(known) if known else field
+
+
+# -- the review of a period (issue 14)
+LABELS["action"]["review.view"] = "see the review of a period"

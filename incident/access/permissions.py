@@ -75,6 +75,8 @@ class Action(StrEnum):
     ARCHIVE_EDIT = "archive.edit"
     IMPROVEMENT_UPDATE = "improvement.update"
     PROBLEM_TYPE_EDIT = "problem_type.edit"
+    # -- the review of a period (issue 14): figures over every closed case, no personal data
+    REVIEW_VIEW = "review.view"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -144,6 +146,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.ARCHIVE_EDIT: OVERSIGHT | {LEADER, CS},
     Action.IMPROVEMENT_UPDATE: OVERSIGHT | {LEADER, CS, BUSINESS},
     Action.PROBLEM_TYPE_EDIT: frozenset({ADMIN}),
+    # -- the review (issue 14): managers report upward; staff see their own incidents only
+    Action.REVIEW_VIEW: OVERSIGHT,
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,
@@ -153,7 +157,8 @@ ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER
                          Action.QUALIFICATION_SET, Action.ACCOUNT_POLICY_SET,
                          Action.SECURITY_VIEW,  # -- security log (issue 10)
                          Action.NOTIFY_CONFIGURE,  # -- notifications (issue 12)
-                         Action.PROBLEM_TYPE_EDIT})  # -- archive (issue 13)
+                         Action.PROBLEM_TYPE_EDIT,  # -- archive (issue 13)
+                         Action.REVIEW_VIEW})  # -- the review of a period (issue 14)
 
 NoQuals: frozenset[str] = frozenset()
 
