@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from incident import clock, privacy
 from incident.closing.models import ArchiveRecord, ImprovementAction, ProblemType
 from incident.closing.taxonomy import seed_defaults
+from incident.crowd.claimants.models import Claimant
 from incident.models import Incident, IncidentContact
 from incident.review.rows import DEMO_PREFIX
 from incident.timeline.chain import canonical, event_hash
@@ -38,6 +39,7 @@ PROBLEMS = [
     ("退款", "预付卡退费", 6, ("万象汇购物中心",), "健身房闭店，预付卡无法退费"),
     ("退款", "退款延迟", 4, ("线上旗舰店",), "网店批量订单退款迟迟未到"),
 ]
+SHOPS = ("万象汇B1层 化妆品专柜", "万象汇2层 服装店", "万象汇3层 健身房", "万象汇4层 餐饮区")
 GRADES = (("F", 8), ("E", 22), ("D", 30), ("C", 26), ("B", 11), ("A", 3))
 LEVELS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
 SYSTEM = "Concord"
@@ -78,16 +80,20 @@ def _case(rnd: random.Random, i: int, end: datetime, days: int) -> dict[str, Any
         return None
     place = rnd.choice(places)
     building = f"{rnd.randint(1, 8)}号楼" if "花园" in place or "苑" in place else ""
+    segment = (f"{place}{building}" if building else
+               rnd.choice(SHOPS) if place == "万象汇购物中心" else f"订单批次{clock.local(opened):%Y%m}")
     heads = rnd.randint(6, 120)
-    unhappy = 0.25 if name in ("停车费争议", "电梯困人", "预付卡退费") else 0.1
+    # harder problems leave more people unhappy; the months get better as improvements land
+    progress = 1 - (end - opened).days / days
+    unhappy = (0.2 if name in ("停车费争议", "电梯困人", "预付卡退费") else 0.06) * (1.4 - 0.7 * progress)
     answered = rnd.randint(1, 6) if rnd.random() < 0.8 else 0
     dist = dict.fromkeys(LEVELS, 0)
     for _ in range(answered):
-        dist[rnd.choices(LEVELS, weights=(30, 45, 25 * unhappy * 4, 60 * unhappy, 20 * unhappy))[0]] += 1
+        dist[rnd.choices(LEVELS, weights=(35, 50, 100 * unhappy, 60 * unhappy, 20 * unhappy))[0]] += 1
     comp = Decimal(rnd.randint(2, 60) * 100) if rnd.random() < 0.5 else Decimal(0)
     indem = Decimal(rnd.randint(5, 80) * 100) if rnd.random() < 0.1 else Decimal(0)
     return {"i": i, "group": group, "type": name, "said": said, "opened": opened, "m": m, "place": place,
-            "building": building, "headcount": heads, "grade": rnd.choices([g for g, _ in GRADES],
+            "building": building, "segment": segment, "headcount": heads, "grade": rnd.choices([g for g, _ in GRADES],
                                                                            weights=[w for _, w in GRADES])[0],
             "dist": dist, "answered": answered, "comp": comp, "indem": indem,
             "phone": f"139{rnd.randint(0, 39):04d}{rnd.randint(1000, 1003):04d}" if rnd.random() < 0.6 else None,
@@ -118,7 +124,7 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
         incidents.append(inc)
     session.add_all(incidents)
     session.flush()
-    events, records, contacts, actions = [], [], [], []
+    events, records, contacts, actions, claimants = [], [], [], [], []
     for s, inc in zip(specs, incidents):
         opened, m = s["opened"], s["m"]
         at = lambda k: opened + timedelta(minutes=m[k])  # noqa: E731
@@ -155,10 +161,13 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
                         "root_cause": "", "updated_at": at("close"), "closed_at": at("close"),
                         "snapshot": {"handling": handling, "satisfaction": sat, "paid": paid, "problem_type": path,
                                      "demo": True}})
-        if s["phone"]:
-            contacts.append({"incident_id": inc.id, "name": "业主代表（演示）", "phone_cipher": cp.encrypt(s["phone"]),
-                             "phone_index": cp.index(s["phone"]), "phone_masked": privacy.mask_phone(s["phone"]),
-                             "note": ""})
+        phone = {"phone_cipher": cp.encrypt(s["phone"]), "phone_index": cp.index(s["phone"]),
+                 "phone_masked": privacy.mask_phone(s["phone"])} if s["phone"] else {}
+        if phone:
+            contacts.append({"incident_id": inc.id, "name": "投诉人代表（演示）", "note": ""} | phone)
+        claimants.append({"incident_id": inc.id, "name": "投诉人代表（演示）", "unit": "", "unit_key": "",
+                          "segment": s["segment"], "status": "settled", "joined_at": opened, "version": 1,
+                          "attributes": {}, "phone_cipher": "", "phone_index": "", "phone_masked": ""} | phone)
         if s["improve"]:
             due = at("close") + timedelta(days=21)
             done = s["improve_done"] and due < end
@@ -166,7 +175,7 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
                             "owner": "物业服务中心", "due_at": due, "status": "done" if done else "open",
                             "done_at": due - timedelta(days=2) if done else None, "note": ""})
     for table, rows in ((Event, events), (ArchiveRecord, records), (IncidentContact, contacts),
-                        (ImprovementAction, actions)):
+                        (ImprovementAction, actions), (Claimant, claimants)):
         if rows:
             session.execute(insert(table), rows)
     session.flush()

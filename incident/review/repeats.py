@@ -17,7 +17,8 @@ from incident.review.rows import Case, Taxonomy
 def place_and_type(period_cases: list[Case], earlier: list[Case], window_days: int,
                    tax: Taxonomy) -> list[dict[str, Any]]:
     """Per (place, problem type): the cases of the period that opened within the window after
-    another case there with that type (in or before the period); each group lists every case."""
+    another case there with that type (in or before the period); refs: those cases and the ones
+    they repeat, oldest first."""
     window = timedelta(days=window_days)
     keyed: dict[tuple[str, int], list[Case]] = {}
     for c in {c.incident_id: c for c in [*earlier, *period_cases]}.values():
@@ -27,11 +28,12 @@ def place_and_type(period_cases: list[Case], earlier: list[Case], window_days: i
     out = []
     for (place, type_id), group in keyed.items():
         group.sort(key=lambda c: (c.opened_at, c.incident_id))
-        repeats = [b for a, b in zip(group, group[1:])
-                   if b.incident_id in inside and b.opened_at - a.opened_at <= window]
-        if repeats:
+        pairs = [(a, b) for a, b in zip(group, group[1:])
+                 if b.incident_id in inside and b.opened_at - a.opened_at <= window]
+        if pairs:
+            refs = list(dict.fromkeys(c.ref for pair in pairs for c in pair))
             out.append({"place": place, "type": tax.name(type_id), "group": tax.group(type_id),
-                        "repeats": len(repeats), "refs": [c.ref for c in group]})
+                        "repeats": len(pairs), "refs": refs})
     return sorted(out, key=lambda g: (-g["repeats"], g["place"], g["type"] or ""))
 
 

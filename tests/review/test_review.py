@@ -184,3 +184,31 @@ def test_staff_may_not_and_periods_are_checked(session) -> None:  # type: ignore
         with pytest.raises(ValidationError) as e:
             period.parse(*args)
         assert e.value.field == field
+
+
+def test_review_pdf_reads_back_in_chinese_with_its_figures_and_charts(session, manager, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from exports.reports.review import review_pdf
+    history.generate(session, count=300, end=END, seed=3)
+    data = review(session, actor=manager.actor, period=NOV, now=END)
+    pdf = tmp_path / "review.pdf"
+    pdf.write_bytes(review_pdf(data, locale="zh_CN"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    top = data["problem_types"][0]
+    assert "期间回顾" in text and "2026-11" in text and "演示数据" in text
+    assert f"结案{data['total']}件" in text.replace(" ", "") or f"{data['total']}" in text
+    assert top["group"] in text and f"{round(100 * top['share'])}%" in text
+    assert f"{100 * data['satisfaction']['share']:.0f}%" in text and "85%" in text
+    subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "2", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    from PIL import Image
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert pages
+    colours = set()
+    for page in pages:
+        img = Image.open(page).convert("RGB")
+        colours |= {c for _n, c in img.getcolors(maxcolors=1 << 20)}
+    assert (0x2f, 0x6f, 0xb5) in colours or any(abs(r - 0x2f) < 8 and abs(g - 0x6f) < 8 and abs(b - 0xb5) < 8
+                                               for r, g, b in colours)  # the Pareto's blue bars are drawn
+    en = review_pdf(data, locale="en")
+    assert en[:4] == b"%PDF"
