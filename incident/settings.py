@@ -48,6 +48,11 @@ class Settings:
     # -- group robots (issue 12): the hosts a robot's webhook address may point at (comma-separated);
     # anything else is refused, so a robot cannot be aimed at an internal service.
     robot_hosts: str = "qyapi.weixin.qq.com,oapi.dingtalk.com"
+    # -- the review of a period (issue 14): satisfaction target (share), the repeat window, and
+    # per-moment handling targets in minutes overriding the playbook's ({"resolution": 10080})
+    satisfaction_target: float = 0.85
+    repeat_window_days: int = 30
+    review_targets: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -2,7 +2,7 @@
 window in which a complaint counts as a repeat. Defaults follow the standard playbook (first contact
 within 15 minutes, the task group within the formation clock, the written reply within 24 hours) and
 DOMAIN.md (callbacks within a week); the instance's concord.json overrides them (`review_targets`,
-`satisfaction_target`, `repeat_window_days`), see docs/review.md."""
+`satisfaction_target`, `repeat_window_days` in incident/settings.py), see docs/review.md."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,14 +23,11 @@ class Targets:
                 "repeat_window_days": self.repeat_window_days}
 
 
-def from_settings(extra: Mapping[str, Any] | None, formation_minutes: int | None = None,
-                  playbook_minutes: Mapping[str, int] | None = None) -> Targets:
-    """Defaults, then what the playbooks say, then the formation clock, then concord.json."""
-    extra = extra or {}
+def from_settings(settings: Any, playbook_minutes: Mapping[str, int] | None = None) -> Targets:
+    """Defaults, then what the playbook says, then the instance (formation clock, concord.json)."""
     minutes = dict(DEFAULT_MINUTES)
     minutes.update({k: int(v) for k, v in (playbook_minutes or {}).items() if k in MOMENTS})
-    if formation_minutes:
-        minutes["formation"] = int(formation_minutes)
-    minutes.update({k: int(v) for k, v in (extra.get("review_targets") or {}).items() if k in MOMENTS})
-    return Targets(minutes=minutes, satisfaction=float(extra.get("satisfaction_target", 0.85)),
-                   repeat_window_days=int(extra.get("repeat_window_days", 30)))
+    minutes["formation"] = int(getattr(settings, "formation_minutes", 0) or minutes["formation"])
+    minutes.update({k: int(v) for k, v in (getattr(settings, "review_targets", None) or {}).items() if k in MOMENTS})
+    return Targets(minutes=minutes, satisfaction=float(getattr(settings, "satisfaction_target", 0.85)),
+                   repeat_window_days=int(getattr(settings, "repeat_window_days", 30)))
