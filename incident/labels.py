@@ -257,3 +257,6 @@ def field_label(_: Callable[..., str], field: str | None) -> str | None:
 LABELS["action"].update({
     "opinion.record": "record watched posts and their figures",
     "opinion.reply": "record the reply to a negative post"})
+
+# -- the review of a period (issue 14)
+LABELS["action"]["review.view"] = "see the review of a period"

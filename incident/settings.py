@@ -55,6 +55,11 @@ class Settings:
     opinion_growth_30min: int = 150
     opinion_reads_level: int = 100_000
     opinion_reply_hours: float = 0
+    # -- the review of a period (issue 14): satisfaction target (share), the repeat window, and
+    # per-moment handling targets in minutes overriding the playbook's ({"resolution": 10080})
+    satisfaction_target: float = 0.85
+    repeat_window_days: int = 30
+    review_targets: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

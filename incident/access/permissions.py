@@ -78,6 +78,8 @@ class Action(StrEnum):
     # -- opinion watch (issue 14)
     OPINION_RECORD = "opinion.record"
     OPINION_REPLY = "opinion.reply"
+    # -- the review of a period (issue 14): figures over every closed case, no personal data
+    REVIEW_VIEW = "review.view"
 
 
 ADMIN, MANAGER, STAFF = "role:admin", "role:manager", "role:staff"
@@ -151,6 +153,8 @@ MATRIX: dict[Action, frozenset[str]] = {
     # customer service answer negative posts
     Action.OPINION_RECORD: OVERSIGHT | {MEMBER},
     Action.OPINION_REPLY: OVERSIGHT | {LEADER, CS},
+    # -- the review (issue 14): managers report upward; staff see their own incidents only
+    Action.REVIEW_VIEW: OVERSIGHT,
 }
 
 ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER_MANAGE,
@@ -160,7 +164,8 @@ ORG_ACTIONS = frozenset({Action.INCIDENT_OPEN, Action.INCIDENT_LIST, Action.USER
                          Action.QUALIFICATION_SET, Action.ACCOUNT_POLICY_SET,
                          Action.SECURITY_VIEW,  # -- security log (issue 10)
                          Action.NOTIFY_CONFIGURE,  # -- notifications (issue 12)
-                         Action.PROBLEM_TYPE_EDIT})  # -- archive (issue 13)
+                         Action.PROBLEM_TYPE_EDIT,  # -- archive (issue 13)
+                         Action.REVIEW_VIEW})  # -- the review of a period (issue 14)
 
 NoQuals: frozenset[str] = frozenset()
 

@@ -38,6 +38,9 @@ def register_blueprints(app: Flask) -> None:
     # -- exports (issue 14): the case workbook and its tables
     from realtime.api.documents import exports as exports_api
     app.register_blueprint(exports_api.bp)
+    # -- the review of a period (issue 14)
+    from realtime.api.documents import review as review_api
+    app.register_blueprint(review_api.bp)
     # -- segment actions (issue 11)
     from realtime.api.documents import bulk
     app.register_blueprint(bulk.bp)

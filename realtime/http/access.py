@@ -229,6 +229,10 @@ ENDPOINT_ACTIONS: dict[str, Action | str | None] = {
     "closing.list_problem_types": LOGGED_IN,
     "closing.add_problem_type": Action.PROBLEM_TYPE_EDIT,
     "closing.update_problem_type": Action.PROBLEM_TYPE_EDIT,
+    # -- the review of a period (issue 14): organisation level, managers
+    "review.figures": Action.REVIEW_VIEW,
+    "review.pdf": Action.REVIEW_VIEW,
+    "review.chart": Action.REVIEW_VIEW,
 }
 
 
