@@ -97,6 +97,21 @@ def _outside_body_font() -> re.Pattern[str]:
     return re.compile(f"[^{body}]")
 
 
+@functools.lru_cache(maxsize=1)
+def plain_piece() -> str:
+    """A regex (text) for a value already as stored: characters of the body font, single spaces between
+    words, none at the ends. Bulk imports check a row's texts with it in one match (fields.plain_texts)."""
+    cps = sorted(cp for cp in _cmap(PRIMARY) if cp > 0x20 and not chr(cp).isspace())
+    ranges: list[tuple[int, int]] = []
+    for cp in cps:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    word = "[" + "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges) + "]+"
+    return f"{word}(?: {word})*"
+
+
 def missing_chars(text: str) -> list[str]:
     """Characters of *text* no font of the chain can draw, in order of first appearance."""
     if not _outside_body_font().search(text):
