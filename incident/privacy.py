@@ -5,7 +5,6 @@ import base64
 import binascii
 import hashlib
 import os
-import re
 import secrets
 
 from cryptography.exceptions import InvalidTag
@@ -13,8 +12,6 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from incident.errors import ValidationError
 
 
 def new_key() -> str:
@@ -99,23 +96,6 @@ def cipher() -> FieldCipher:
     return _cipher
 
 
-_PHONE_STRIP = re.compile(r"[\s\-()（）]")
-
-
-def normalize_phone(raw: str, field: str = "phone") -> str:
-    """Digits only (a leading +86 dropped); 5–20 digits, else a ValidationError naming *field*."""
-    s = _PHONE_STRIP.sub("", (raw or "").strip())
-    if s.startswith("+86"):
-        s = s[3:]
-    elif s.startswith("+"):
-        s = s[1:]
-    if not s.isdigit() or not 5 <= len(s) <= 20:
-        raise ValidationError("%(field)s: a phone number has 5-20 digits", field=field)
-    if len(s) == 11 and s.startswith("1") and not re.fullmatch(r"1[3-9]\d{9}", s):
-        raise ValidationError("%(field)s: not a valid mainland mobile number", field=field)
-    return s
-
-
 def mask_phone(phone: str) -> str:
     """138****5678 style: keep the first 3 and last 4 digits of a mobile, less of shorter numbers."""
     if len(phone) >= 11:
@@ -123,13 +103,6 @@ def mask_phone(phone: str) -> str:
     if len(phone) >= 7:
         return phone[:2] + "*" * (len(phone) - 4) + phone[-2:]
     return "*" * len(phone)
-
-
-def normalize_id_number(raw: str, field: str = "id_number") -> str:
-    s = (raw or "").strip().upper().replace(" ", "")
-    if not re.fullmatch(r"[0-9A-Z]{6,20}", s):
-        raise ValidationError("%(field)s: an ID number has 6-20 letters or digits", field=field)
-    return s
 
 
 def mask_id(value: str) -> str:
