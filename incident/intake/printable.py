@@ -82,33 +82,29 @@ def _escape(cp: int) -> str:
     return f"\\U{cp:08x}"
 
 
-@functools.lru_cache(maxsize=1)
-def _outside_body_font() -> re.Pattern[str]:
-    """A regex matching any character the body font lacks: the fast path of bulk imports (one C-level
-    search per value instead of a lookup per character)."""
-    cps = sorted(_cmap(PRIMARY) | set(range(0x21)))
+def _ranges(cps: set[int]) -> str:
+    """Code points as the inside of a regex character class, in runs (a-b)."""
     ranges: list[tuple[int, int]] = []
-    for cp in cps:
+    for cp in sorted(cps):
         if ranges and cp == ranges[-1][1] + 1:
             ranges[-1] = (ranges[-1][0], cp)
         else:
             ranges.append((cp, cp))
-    body = "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges)
-    return re.compile(f"[^{body}]")
+    return "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges)
+
+
+@functools.lru_cache(maxsize=1)
+def _outside_body_font() -> re.Pattern[str]:
+    """A regex matching any character the body font lacks: the fast path of bulk imports (one C-level
+    search per value instead of a lookup per character)."""
+    return re.compile(f"[^{_ranges(set(_cmap(PRIMARY)) | set(range(0x21)))}]")
 
 
 @functools.lru_cache(maxsize=1)
 def plain_piece() -> str:
     """A regex (text) for a value already as stored: characters of the body font, single spaces between
     words, none at the ends. Bulk imports check a row's texts with it in one match (fields.plain_texts)."""
-    cps = sorted(cp for cp in _cmap(PRIMARY) if cp > 0x20 and not chr(cp).isspace())
-    ranges: list[tuple[int, int]] = []
-    for cp in cps:
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
-    word = "[" + "".join(_escape(a) if a == b else f"{_escape(a)}-{_escape(b)}" for a, b in ranges) + "]+"
+    word = f"[{_ranges({cp for cp in _cmap(PRIMARY) if cp > 0x20 and not chr(cp).isspace()})}]+"
     return f"{word}(?: {word})*"
 
 
