@@ -14,7 +14,7 @@ deps: system-deps python-deps js-deps
 
 # Chromium (browser tests), poppler (pdfsig/pdftotext in tests), WenQuanYi Micro Hei (TrueType CJK
 # font that ReportLab can embed in agreements), Hanazono (rare CJK Extension A/B characters in names),
-# BabelStone Han (CJK Extension A–G: the rest of the fallback chain of exports/pdf/glyphs.py).
+# BabelStone Han (CJK Extension A–H: the rest of the fallback chain of exports/pdf/glyphs.py).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \

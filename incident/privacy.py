@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import base64
-import hmac
+import binascii
+import hashlib
 import os
-import re
 import secrets
 
 from cryptography.exceptions import InvalidTag
@@ -12,8 +12,6 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from incident.errors import ValidationError
 
 
 def new_key() -> str:
@@ -23,6 +21,7 @@ def new_key() -> str:
 
 _GCM_PREFIX = "g1."  # never the start of a Fernet token (those begin "gAAAA")
 _GCM_AAD = b"concord field v1"
+_URLSAFE = bytes.maketrans(b"+/", b"-_")  # what base64.urlsafe_b64encode does after b64encode
 
 
 def _derive(master: bytes, info: bytes) -> bytes:
@@ -38,6 +37,11 @@ class FieldCipher:
             raise ValueError("field key must be 32 bytes, urlsafe base64")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(raw, b"fernet")))
         self._index_key = _derive(raw, b"blind-index")
+        # HMAC-SHA256 with its two keyed states computed once (RFC 2104: H(K^opad, H(K^ipad, m))): the
+        # same digests as hmac.digest, without its per-call key set-up (a third of an import's hashing).
+        block = self._index_key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         # -- claimant import bench (issue 11): new values are AES-256-GCM (one call, ~8x cheaper than
         # Fernet's per-token cipher and HMAC set-up); Fernet tokens already stored still decrypt.
         self._gcm = AESGCM(_derive(raw, b"aes-256-gcm"))
@@ -46,6 +50,17 @@ class FieldCipher:
         nonce = os.urandom(12)  # random 96-bit nonce per value (NIST SP 800-38D, far below 2**32 uses)
         sealed = self._gcm.encrypt(nonce, value.encode("utf-8"), _GCM_AAD)
         return _GCM_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+    def encrypt_many(self, values: list[str]) -> list[str]:
+        """encrypt() for a batch (a bulk import): one read of random nonces for all of them."""
+        nonces = os.urandom(12 * len(values))
+        seal, aad, b64, url = self._gcm.encrypt, _GCM_AAD, binascii.b2a_base64, _URLSAFE
+        out = []
+        for i, value in enumerate(values):
+            nonce = nonces[12 * i:12 * i + 12]
+            out.append(_GCM_PREFIX + b64(nonce + seal(nonce, value.encode("utf-8"), aad), newline=False)
+                       .translate(url).decode("ascii"))
+        return out
 
     def decrypt(self, token: str) -> str:
         try:
@@ -57,7 +72,12 @@ class FieldCipher:
             raise ValueError("cannot decrypt: wrong instance key or corrupted value") from None
 
     def index(self, normalized: str) -> str:
-        return hmac.digest(self._index_key, normalized.encode("utf-8"), "sha256").hex()
+        """The keyed blind index (HMAC-SHA256, hex) of a normalised value."""
+        inner = self._inner.copy()
+        inner.update(normalized.encode("utf-8"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
 
 _cipher: FieldCipher | None = None
@@ -76,23 +96,6 @@ def cipher() -> FieldCipher:
     return _cipher
 
 
-_PHONE_STRIP = re.compile(r"[\s\-()（）]")
-
-
-def normalize_phone(raw: str, field: str = "phone") -> str:
-    """Digits only (a leading +86 dropped); 5–20 digits, else a ValidationError naming *field*."""
-    s = _PHONE_STRIP.sub("", (raw or "").strip())
-    if s.startswith("+86"):
-        s = s[3:]
-    elif s.startswith("+"):
-        s = s[1:]
-    if not s.isdigit() or not 5 <= len(s) <= 20:
-        raise ValidationError("%(field)s: a phone number has 5-20 digits", field=field)
-    if len(s) == 11 and s.startswith("1") and not re.fullmatch(r"1[3-9]\d{9}", s):
-        raise ValidationError("%(field)s: not a valid mainland mobile number", field=field)
-    return s
-
-
 def mask_phone(phone: str) -> str:
     """138****5678 style: keep the first 3 and last 4 digits of a mobile, less of shorter numbers."""
     if len(phone) >= 11:
@@ -100,13 +103,6 @@ def mask_phone(phone: str) -> str:
     if len(phone) >= 7:
         return phone[:2] + "*" * (len(phone) - 4) + phone[-2:]
     return "*" * len(phone)
-
-
-def normalize_id_number(raw: str, field: str = "id_number") -> str:
-    s = (raw or "").strip().upper().replace(" ", "")
-    if not re.fullmatch(r"[0-9A-Z]{6,20}", s):
-        raise ValidationError("%(field)s: an ID number has 6-20 letters or digits", field=field)
-    return s
 
 
 def mask_id(value: str) -> str:

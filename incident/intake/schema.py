@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from incident.enums import Channel, Circumstance, ComplaintObject, DemandType, Emotion
+from incident.crowd.claimants import numbers
 from incident.errors import ValidationError
 from incident.intake import printable
-from incident.privacy import normalize_phone
 
 MAX_HEADCOUNT = 1_000_000
 
@@ -142,7 +142,7 @@ def _contacts(data: Mapping[str, Any]) -> list[ContactIn]:
             raise ValidationError("contact name is required", field=f"contacts[{i}].name")
         if not isinstance(phone_raw, str) or not phone_raw.strip():
             raise ValidationError("contact phone is required", field=f"contacts[{i}].phone")
-        phone = normalize_phone(phone_raw, field=f"contacts[{i}].phone")
+        phone = numbers.phone(phone_raw, field=f"contacts[{i}].phone")  # the one normaliser (issue 11)
         out.append(ContactIn(name=name, phone=phone, note=text(item, "note", max_len=300)))
     if len(out) > 20:
         raise ValidationError("at most 20 contacts", field="contacts")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from incident import privacy
 from incident.accounts.models import User
+from incident.crowd.claimants import numbers
 from incident.enums import CORE_SEATS, Seat
 from incident.errors import ValidationError
 from incident.taskgroup.models import SeatAssignment
@@ -74,7 +75,7 @@ def parse_holder(session: Session, data: Mapping[str, Any], seat: Seat) -> Holde
     phone = data.get("outside_phone")
     if not isinstance(phone, str) or not phone.strip():
         raise ValidationError("an outside person's phone is required", field="outside_phone")
-    return HolderIn(name=" ".join(name.split()), phone=privacy.normalize_phone(phone, "outside_phone"))
+    return HolderIn(name=" ".join(name.split()), phone=numbers.phone(phone, "outside_phone"))
 
 
 def same_holder(row: SeatAssignment, holder: HolderIn) -> bool:

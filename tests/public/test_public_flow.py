@@ -116,7 +116,7 @@ def test_self_registration_pending_duplicate_checked_confirmed_into_the_headcoun
     assert anon.post("/api/v1/public/register", json=form | {"consent": False}).get_json()["field"] == "consent"
     r = anon.post("/api/v1/public/register", json=form)
     assert r.status_code == 201, r.get_json()
-    dup = anon.post("/api/v1/public/register", json=form | {"phone": "13900139000", "name": "别人"})
+    dup = anon.post("/api/v1/public/register", json=form | {"phone": "１３９００１３９０００", "name": "别人"})  # full width
     assert dup.status_code == 400 and dup.get_json()["field"] == "phone" and "王" not in dup.get_data(as_text=True)
     before = staff.get(f"/api/v1/incidents/{w.incident_id}").get_json()["headcount"]
     over = staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()

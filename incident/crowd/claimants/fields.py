@@ -1,6 +1,7 @@
 """Validation of one claimant's fields, shared by the form, the API and the bulk importer."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any, NamedTuple
@@ -37,6 +38,22 @@ def unit_key(unit: str) -> str:
     s = unicodedata.normalize("NFKC", unit or "").casefold()
     s = _DASHES.sub("-", s)
     return _SPACE.sub("", s)
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_row() -> re.Pattern[str]:
+    word = printable.plain_piece()
+    return re.compile(f"{word}\x00{word}\x00(?:{word})?")
+
+
+def plain_texts(name: Any, unit: Any, segment: Any) -> bool:
+    """True when name, unit and segment are already what text() would return (one regex match for the
+    three, the common row of an import): text, NFC, trimmed, single spaces, printable, within LIMITS."""
+    if type(name) is not str or type(unit) is not str or type(segment) is not str \
+            or len(name) > LIMITS["name"] or len(unit) > LIMITS["unit"] or len(segment) > LIMITS["segment"]:
+        return False
+    joined = f"{name}\x00{unit}\x00{segment}"
+    return _plain_row().fullmatch(joined) is not None and unicodedata.is_normalized("NFC", joined)
 
 
 def text(data: dict[str, Any], key: str, required: bool) -> str:

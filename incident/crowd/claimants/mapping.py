@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,8 @@ class Plan:
 
     fields: tuple[tuple[str, tuple[tuple[int, str], ...], bool], ...]  # field, (column, suffix)…, one raw cell
     attrs: tuple[tuple[int, str], ...]                                   # (column, header) kept as text
+    # when every field is one raw cell (or none): the fields' columns, read with one itemgetter per row
+    direct: tuple[tuple[str, ...], Any, int, tuple[str, ...]] | None = None  # keys, getter, width, unmapped
 
 
 def plan(mapping: Mapping, header: list[str]) -> Plan:
@@ -153,7 +156,12 @@ def plan(mapping: Mapping, header: list[str]) -> Plan:
         parts = tuple((index[c], (_part_of(c) or ("", ""))[1]) for c in cols)
         fields.append((f, parts, len(parts) == 1 and not parts[0][1]))
     used = {c for cols in mapping.values() for c in cols}
-    return Plan(tuple(fields), tuple((i, h) for i, h in enumerate(header) if h not in used))
+    direct = None
+    singles = [(f, parts[0][0]) for f, parts, single in fields if single]
+    if len(singles) >= 2 and all(single or not parts for _f, parts, single in fields):
+        direct = (tuple(f for f, _i in singles), itemgetter(*(i for _f, i in singles)),
+                  max(i for _f, i in singles) + 1, tuple(f for f, parts, _s in fields if not parts))
+    return Plan(tuple(fields), tuple((i, h) for i, h in enumerate(header) if h not in used), direct)
 
 
 def _combine(parts: tuple[tuple[int, str], ...], raw: list[Any]) -> str:
@@ -175,16 +183,24 @@ def run(p: Plan, raw: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """One row: the fields' values (combined where several columns) and the other columns as text."""
     n = len(raw)
     values: dict[str, Any] = {}
-    for f, parts, single in p.fields:
-        if not parts:
+    if p.direct is not None and n >= p.direct[2]:  # the cells as they came, one C call
+        keys, getter, _width, unmapped = p.direct
+        values.update(zip(keys, getter(raw)))
+        for f in unmapped:
             values[f] = None
-        elif single:  # one column: the cell as it came (a number stays a number, to be judged)
-            values[f] = raw[parts[0][0]] if parts[0][0] < n else None
-        elif len(parts) == 1 and parts[0][0] < n and type(raw[parts[0][0]]) is str \
-                and not raw[parts[0][0]].isdigit():
-            values[f] = raw[parts[0][0]]  # a building column that already says "3号楼": as it is
-        else:
-            values[f] = _combine(parts, raw)
+        if not p.attrs:
+            return values, {}
+    else:
+        for f, parts, single in p.fields:
+            if not parts:
+                values[f] = None
+            elif single:  # one column: the cell as it came (a number stays a number, to be judged)
+                values[f] = raw[parts[0][0]] if parts[0][0] < n else None
+            elif len(parts) == 1 and parts[0][0] < n and type(raw[parts[0][0]]) is str \
+                    and not raw[parts[0][0]].isdigit():
+                values[f] = raw[parts[0][0]]  # a building column that already says "3号楼": as it is
+            else:
+                values[f] = _combine(parts, raw)
     attrs: dict[str, str] = {}
     for i, h in p.attrs:
         if i < n and raw[i] is not None:

@@ -38,9 +38,13 @@ def _open(token: str) -> Any:
     return json.loads(cipher().decrypt(token))
 
 
+def _cells(raw: list[Any]) -> list[Any]:
+    """A row's cells as JSON can keep them: dates and times (XLSX date cells) as the sheet shows them."""
+    return [c if c is None or isinstance(c, (str, int, float, bool)) else m.cell_text(c) for c in raw]
+
+
 def _jsonable(sheet: Sheet) -> dict[str, Any]:
-    rows = [[n, [c if c is None or isinstance(c, (str, int, float, bool)) else m.cell_text(c) for c in raw]]
-            for n, raw in sheet.rows]
+    rows = [[n, _cells(raw)] for n, raw in sheet.rows]
     return {"header": sheet.header, "rows": rows, "blank_rows": sheet.blank_rows}
 
 
@@ -68,7 +72,7 @@ def _keep(stage: ImportStage, sheet: Sheet, report: importer.ImportReport) -> No
     originals = dict(sheet.rows)
     bad = sorted({e.row for e in report.errors})
     stage.report = _seal({"header": sheet.header, "report": report.to_dict(),
-                          "originals": {str(n): originals[n] for n in bad if n in originals}})
+                          "originals": {str(n): _cells(originals[n]) for n in bad if n in originals}})
 
 
 def _preview(session: Session, actor: Actor, inc: Any, stage: ImportStage, sheet: Sheet, cols: m.Mapping,

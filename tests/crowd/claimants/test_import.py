@@ -102,3 +102,42 @@ def test_bad_files_and_modes_are_refused_and_store_nothing(session, api_as):
     assert _stored(session, inc.id) == []
     gbk = "姓名,房号,电话\n甲,1-1-101,13800000001\n".encode("gb18030")
     assert _upload(api, inc.id, gbk).get_json()["stored"] == 1
+
+
+# The importer's fast paths (bench/claimant_import) must give what the general code gives.
+TEXTS = ["张三", "张 三", "张  三", " 张三", "张三 ", "张\t三", "e\u0301", "é", "3-1-1201", "3栋1单元1201", "A座 12",
+         "\u3000王", "王\u3000", "王\u00a0五", "张𠮷", "㐀", "x" * 121, "x" * 120, "x" * 201, "", "\u200d", "a\x01b",
+         "<b>王</b>", "李\n四", "Ｌｉ"]
+
+
+def test_the_one_match_row_check_agrees_with_the_field_checks():
+    from incident.crowd.claimants import fields as f
+    from incident.errors import ValidationError
+    checked = 0
+    for name in TEXTS:
+        for unit in ("3-1-1201", name):
+            for segment in ("", "3栋", name):
+                if not f.plain_texts(name, unit, segment):
+                    continue
+                checked += 1
+                data = {"name": name, "unit": unit, "segment": segment}
+                try:
+                    assert (f.text(data, "name", True), f.text(data, "unit", True),
+                            f.text(data, "segment", False)) == (name, unit, segment), data
+                except ValidationError as err:
+                    raise AssertionError(f"{data!r}: the fast path passed what text() refuses: {err}") from None
+    assert checked >= 20
+    assert not f.plain_texts(3, "1", "") and not f.plain_texts("王", 1201, "") and not f.plain_texts("王", "1", None)
+
+
+def test_blind_index_and_batch_encryption_are_the_plain_constructions():
+    import hmac
+
+    from incident import privacy
+    cp = privacy.cipher()
+    for value in ("13812345678", "", "110105199001011232", "张" * 100):
+        assert cp.index(value) == hmac.new(cp._index_key, value.encode(), "sha256").hexdigest()
+    values = ["13812345678", "110105199001011232", "", "13812345678"]
+    tokens = cp.encrypt_many(values)
+    assert [cp.decrypt(t) for t in tokens] == values and len(set(tokens)) == 4  # a fresh nonce each
+    assert len({t[3:19] for t in tokens}) == 4 and cp.encrypt_many([]) == []

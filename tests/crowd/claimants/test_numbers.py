@@ -81,3 +81,34 @@ def test_half_and_full_width_phone_is_one_claimant_on_add_and_edit(session, api_
     assert r.status_code == 200, r.get_json()
     session.rollback()
     assert session.scalar(select(func.count(Claimant.id)).where(Claimant.incident_id == inc.id)) == 2
+
+
+@pytest.mark.parametrize("typed,digits", [("１３８１２３４５６７８", "13812345678"), ("+86 138-1234-5678", "13812345678"),
+                                          ("０１０－６２３４　５６７８", "01062345678")])
+def test_intake_contacts_and_outside_seat_holders_take_phones_through_the_one_normaliser(session, typed, digits):
+    """Every place a phone is taken (claimants, self-registration, intake contacts, outside seat holders)."""
+    from incident.enums import Seat
+    from incident.intake.schema import parse_intake
+    from incident.taskgroup.holders import parse_holder
+    from tests.factories import intake_data
+    assert parse_intake(intake_data(contacts=[{"name": "刘先生", "phone": typed}])).contacts[0].phone == digits
+    assert parse_holder(session, {"outside_name": "陈阿姨", "outside_phone": typed}, Seat.AUXILIARY).phone == digits
+
+
+@pytest.mark.parametrize("typed,reason", [("1391234567", "10"), ("138-1234-56789", "12"), ("12345", "5"),
+                                          ("95588", "5")])
+def test_intake_contacts_and_outside_seat_holders_refuse_what_is_not_a_phone(session, typed, reason):
+    from incident.enums import Seat
+    from incident.i18n import Translator
+    from incident.intake.schema import parse_intake
+    from incident.labels import field_label
+    from incident.taskgroup.holders import parse_holder
+    from tests.factories import intake_data
+    with pytest.raises(ValidationError) as err:
+        parse_intake(intake_data(contacts=[{"name": "刘先生", "phone": typed}]))
+    assert err.value.field == "contacts[0].phone" and f"{reason} digits" in err.value.message
+    tr = Translator("zh_CN")
+    assert f"{reason} 位" in err.value.localized(tr, field_label(tr, err.value.field))
+    with pytest.raises(ValidationError) as err:
+        parse_holder(session, {"outside_name": "陈阿姨", "outside_phone": typed}, Seat.AUXILIARY)
+    assert err.value.field == "outside_phone"

@@ -141,3 +141,42 @@ def test_unchecked_free_text_prints_a_code_point_never_a_blank(tmp_path):
     path = tmp_path / "note.pdf"
     SimpleDocTemplate(str(path), invariant=1).build([para("现场记录：王🦄二\U00030041", styles()["body"])])
     assert "现场记录：王[U+1F984]二[U+30041]" in pdftotext(path)
+
+
+# CJK Extension G (Unicode 13) and H (Unicode 15): BabelStone Han, the last font of the chain, holds about
+# 62% of G and 54% of H (fonts-babelstone-han 15.0.5; no Debian font holds more). Python 3.11's character
+# database predates H, so coverage is judged by the fonts' cmaps, never by unicodedata.
+EXT_G, EXT_H = range(0x30000, 0x3134B), range(0x31350, 0x323B0)
+
+
+@pytest.mark.parametrize("block", [EXT_G, EXT_H], ids=["G", "H"])
+def test_extension_g_and_h_either_print_or_are_refused(block):
+    held = {cp for f in printable.CHAIN for cp in printable._cmap(f.name)}
+    covered = [cp for cp in block if cp in held]
+    assert len(covered) > len(block) // 2  # the chain really carries the block (BabelStone Han installed)
+    for cp in block:  # every character: a font whose cmap has a glyph for it, or the input check refuses it
+        ch = chr(cp)
+        font = printable.font_for(ch)
+        if cp in held:
+            assert font is not None and printable.face(font).face.charToGlyph.get(cp), f"U+{cp:04X}"
+        else:
+            assert font is None and printable.missing_chars(f"王{ch}") == [ch], f"U+{cp:04X}"
+
+
+def test_extension_g_and_h_names_print_and_the_rest_get_a_400_naming_them(session, api_as, world, tmp_path):
+    held = {cp for f in printable.CHAIN for cp in printable._cmap(f.name)}
+    g_in, h_in = (chr(next(cp for cp in b if cp in held)) for b in (EXT_G, EXT_H))
+    g_out, h_out = (next(cp for cp in b if cp not in held) for b in (EXT_G, EXT_H))
+    api = api_as(world["leader"])
+    url = f"/api/v1/incidents/{world['inc'].id}/claimants"
+    r = api.post(url, {"name": f"张{g_in}{h_in}", "unit": "3-1-1201", "phone": "13812345670"})
+    assert r.status_code == 201, r.get_json()
+    path = tmp_path / "gh.pdf"
+    SimpleDocTemplate(str(path), invariant=1).build([para(f"乙方：张{g_in}{h_in}", styles()["body"])])
+    assert f"乙方：张{g_in}{h_in}" in pdftotext(path) and "BabelStone" in _pdf_fonts(path)
+    for n, cp in enumerate((g_out, h_out)):
+        r = api.post(url, {"name": f"李{chr(cp)}", "unit": f"3-1-130{n}", "phone": f"1381234568{n}"},
+                     headers={"Accept-Language": "zh-CN"})
+        body = r.get_json()
+        assert r.status_code == 400 and body["field"] == "name" and f"U+{cp:04X}" in body["message"], body
+        assert f"U+{cp:04X}" in body["message_local"] and "姓名" in body["message_local"]
