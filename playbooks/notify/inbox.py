@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from incident import clock
 from incident.accounts.models import User
-from incident.db import flush_or_defer
+from incident.timeline.batch import flush_or_defer
 from incident.errors import NotFound
 from incident.models import Incident
 from playbooks.notify import live

@@ -3,7 +3,7 @@
 A batch is one transaction: one statement claims up to BATCH due rows (`UPDATE … SET fired_at = now
 WHERE id IN (SELECT … due, not fired … LIMIT n [FOR UPDATE SKIP LOCKED]) AND fired_at IS NULL
 RETURNING id`), the batch's incidents are locked in id order, every item's actions run with their
-INSERTs left to one flush at the end (incident.db.deferred_flush: one executemany per table), COMMIT.
+INSERTs left to one flush at the end (incident.timeline.batch.deferred_flush: one executemany per table), COMMIT.
 The conditional UPDATE lets exactly one claimer through; on PostgreSQL SKIP LOCKED makes two
 schedulers take different rows instead of waiting for each other. If the process dies before
 COMMIT the claims vanish with the actions, so the deadlines fire after the restart — never twice,
@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, aliased
 
 from incident import clock, timeline
 from incident.access.actor import SYSTEM
-from incident.db import deferred_flush, unit_of_work
+from incident.db import unit_of_work
+from incident.timeline.batch import deferred_flush
 from incident.models import Incident
 from playbooks import callbacks  # -- callbacks (issue 13)
 from playbooks.deadlines import resync
