@@ -8,6 +8,8 @@ start its new deadlines.
 """
 from __future__ import annotations
 
+import time
+import weakref
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -57,11 +59,16 @@ def declared(session: Session, inc: Incident) -> list[tuple[str, str]]:
     return [(key, spec.after) for key, _n, spec in _attached(session, inc)]
 
 
+def _due_rounds(session: Session, inc: Incident) -> list[tuple[str, CallbackSpec, datetime]]:
+    """Declared rounds whose moment has happened and which are not scheduled yet."""
+    done = set(session.scalars(select(Callback.spec_key).where(Callback.incident_id == inc.id)))
+    return [(key, spec, at) for key, _n, spec in _attached(session, inc) if key not in done
+            and (at := anchor_time(session, inc, spec.after)) is not None]
+
+
 def schedule_incident(session: Session, inc: Incident) -> int:
     """Schedule every declared round whose moment has happened and which is not scheduled yet."""
-    done = set(session.scalars(select(Callback.spec_key).where(Callback.incident_id == inc.id)))
-    todo = [(key, spec, at) for key, _n, spec in _attached(session, inc) if key not in done
-            and (at := anchor_time(session, inc, spec.after)) is not None]
+    todo = _due_rounds(session, inc)
     if todo:  # the chain's head moves: serialise with other writers of this incident
         session.get(Incident, inc.id, with_for_update=True, populate_existing=True)
     made = 0
@@ -72,17 +79,54 @@ def schedule_incident(session: Session, inc: Incident) -> int:
     return made
 
 
-def _schedule_all(factory: Callable[[], Session]) -> int:
+# -- deadlines at burst (issue 16): incident id -> (chain head, when) at which nothing was left to
+# schedule. The runner re-reads an incident's moments when its head moved (its changes are timeline
+# events) and otherwise every RECHECK seconds (moments read from other rows); a direct run_due()
+# reads them all, as before.
+_checked: "weakref.WeakKeyDictionary[Any, dict[int, tuple[str, float]]]" = weakref.WeakKeyDictionary()
+RECHECK = 30.0
+
+
+def carry(bind: Any, heads: dict[int, tuple[str, str]]) -> None:
+    """The scheduler's own firing moved these heads (old, new): it makes no callback moment (an
+    overdue step, a reminder, an escalation), so an incident checked at `old` stays checked."""
+    checked = _checked.get(bind)
+    if checked is None:
+        return
+    for incident_id, (old, new) in heads.items():
+        seen = checked.get(incident_id)
+        if seen is not None and seen[0] == old:
+            checked[incident_id] = (new, seen[1])
+
+
+def _schedule_all(factory: Callable[[], Session], recheck: float | None = None) -> int:
+    with factory() as s:  # find the work with reads only: no write lock while scanning
+        checked = _checked.setdefault(s.get_bind(), {})
+        heads = dict(s.execute(select(Incident.id, Incident.head_hash)
+                               .join(IncidentPlaybook, IncidentPlaybook.incident_id == Incident.id)
+                               .where(IncidentPlaybook.dropped_at.is_(None), Incident.status != "closed")
+                               .distinct()).all())
+        for gone in set(checked) - set(heads):
+            checked.pop(gone, None)
+        todo, now = [], time.monotonic()
+        for incident_id, head in heads.items():
+            seen = checked.get(incident_id)
+            if recheck is not None and seen is not None and seen[0] == head and now - seen[1] < recheck:
+                continue
+            inc = s.get(Incident, incident_id)
+            if inc is not None and _due_rounds(s, inc):
+                todo.append(incident_id)
+            else:
+                checked[incident_id] = (head, now)
+    if not todo:
+        return 0
+    made = 0
     with unit_of_work(factory) as s:
-        ids = list(s.scalars(select(IncidentPlaybook.incident_id)
-                             .join(Incident, Incident.id == IncidentPlaybook.incident_id)
-                             .where(IncidentPlaybook.dropped_at.is_(None), Incident.status != "closed").distinct()))
-        made = 0
-        for incident_id in ids:
+        for incident_id in todo:
             inc = s.get(Incident, incident_id)
             if inc is not None:
                 made += schedule_incident(s, inc)
-        return made
+    return made
 
 
 def _fire(factory: Callable[[], Session], kind: str, now: datetime) -> int:
@@ -114,9 +158,10 @@ def _fire(factory: Callable[[], Session], kind: str, now: datetime) -> int:
         return len(got)
 
 
-def run(factory: Callable[[], Session], now: datetime | None = None) -> dict[str, int]:
-    """The scheduler's callback pass: schedule rounds whose moment came, then fire due and overdue."""
-    scheduled = _schedule_all(factory)
+def run(factory: Callable[[], Session], now: datetime | None = None, recheck: float | None = None) -> dict[str, int]:
+    """The scheduler's callback pass: schedule rounds whose moment came, then fire due and overdue
+    (recheck: seconds an unchanged incident's moments are not read again; None: read them all)."""
+    scheduled = _schedule_all(factory, recheck)
     now = now or clock.now()
     return {"callbacks_scheduled": scheduled, "callbacks_due": _fire(factory, "due", now),
             "callbacks_overdue": _fire(factory, "overdue", now)}

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+import logging
+from typing import Any, Callable
+
+from sqlalchemy import and_, event as sa_event, func, inspect, or_, select
+from sqlalchemy.orm import Session, object_session
 
 from incident.models import Incident
 from incident.timeline.models import Event
@@ -13,6 +16,7 @@ from playbooks.models import ChecklistItem, ItemKind, ItemStatus
 from playbooks.spec import Step
 from playbooks.timing import due_after
 
+log = logging.getLogger(__name__)
 SAME = timedelta(seconds=1)
 ONCE = ("incident.opened",)  # anchors that cannot happen again
 
@@ -79,3 +83,41 @@ def resync(session: Session, now: datetime) -> dict[int, list[ChecklistItem]]:
         item.status, item.done_at = ItemStatus.DONE.value, formed_at
     session.flush()
     return changed
+
+
+# -- deadlines at burst (issue 16): a committed new or changed deadline wakes this process's
+# scheduler at once instead of at its next poll. fn() must be cheap (it sets an Event).
+WAKERS: list[Callable[[], None]] = []
+_CHANGED = "concord.deadline_changed"
+
+
+def _mark(_mapper: Any, _conn: Any, item: ChecklistItem) -> None:
+    if not WAKERS:
+        return
+    state = inspect(item)
+    if state.attrs.due_at.history.has_changes() or state.attrs.remind_at.history.has_changes() \
+            or state.attrs.fired_at.history.has_changes():
+        session = object_session(item)
+        if session is not None:
+            session.info[_CHANGED] = True
+
+
+sa_event.listen(ChecklistItem, "after_insert", _mark)
+sa_event.listen(ChecklistItem, "after_update", _mark)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _wake(session: Session) -> None:
+    if session.in_nested_transaction() or not session.info.pop(_CHANGED, False):
+        return
+    for fn in list(WAKERS):
+        try:
+            fn()
+        except Exception:  # a waker must never undo a committed change
+            log.exception("deadline waker failed")
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_CHANGED, None)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from incident import clock
 from incident.access.actor import Actor
+from incident.timeline.batch import flush_or_defer
 from incident.errors import Conflict
 from incident.timeline import bus
 from incident.timeline.chain import canonical, event_hash
@@ -44,7 +45,7 @@ def record(session: Session, incident: ChainHead, type: str, actor: Actor,
     session.add(ev)
     incident.last_seq = seq
     incident.head_hash = ev.hash
-    session.flush()
+    flush_or_defer(session)  # inside timeline.batch.deferred_flush(): one INSERT for the whole batch
     bus.stage(session, ev.to_dict())
     return ev
 

@@ -115,12 +115,22 @@ def link(inc: Incident, anchor: str = "") -> str:
     return f"{base}/incidents/{inc.id}" + (f"#{anchor}" if anchor else "")
 
 
+CACHE = "concord.channel_cache"  # set by a batch (the scheduler) to read the robots once per transaction
+
+
 def enqueue(session: Session, inc: Incident, kind: str, message: str, params: dict[str, Any],
             anchor: str = "", locale: str = "zh_CN") -> int:
     """Queue the message for every robot that wants this kind; returns how many were queued."""
-    rows = session.scalars(select(NotifyChannel).where(
-        NotifyChannel.active.is_(True),
-        or_(NotifyChannel.incident_id.is_(None), NotifyChannel.incident_id == inc.id)).order_by(NotifyChannel.id))
+    cache = session.info.get(CACHE)
+    if cache is None:
+        rows = list(session.scalars(select(NotifyChannel).where(
+            NotifyChannel.active.is_(True),
+            or_(NotifyChannel.incident_id.is_(None), NotifyChannel.incident_id == inc.id)).order_by(NotifyChannel.id)))
+    else:  # a batch (the scheduler): the active robots read once, filtered per incident here
+        if "rows" not in cache:
+            cache["rows"] = list(session.scalars(select(NotifyChannel).where(NotifyChannel.active.is_(True))
+                                                 .order_by(NotifyChannel.id)))
+        rows = [c for c in cache["rows"] if c.incident_id is None or c.incident_id == inc.id]
     wanted = [c for c in rows if kind in (c.kinds or [])]
     if not wanted:
         return 0

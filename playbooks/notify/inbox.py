@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from incident import clock
 from incident.accounts.models import User
+from incident.timeline.batch import flush_or_defer
 from incident.errors import NotFound
 from incident.models import Incident
 from playbooks.notify import live
@@ -38,14 +39,27 @@ def notify(session: Session, user_ids: Iterable[int], *, incident: Incident | No
     if not ids:
         return []
     params = {"ref": incident.ref if incident else "", **params}
-    locales = dict(session.execute(select(User.id, User.locale).where(User.id.in_(ids))).all())
+    locales = _locales(session, ids)
     for uid in ids:
         n = Notification(user_id=uid, incident_id=incident.id if incident else None, kind=kind,
                          message=message, params=params, created_at=clock.now())
         session.add(n)
-        session.flush()
-        live.stage(session, uid, to_dict(n, locales.get(uid, "zh_CN")))
+        # the toast carries the row's id: staged after the flush (one flush per batch when deferred)
+        flush_or_defer(session, lambda n=n, uid=uid: live.stage(session, uid, to_dict(n, locales.get(uid, "zh_CN"))))
     return ids
+
+
+LOCALES = "concord.locale_cache"  # set by a batch (the scheduler) to read each user's language once
+
+
+def _locales(session: Session, ids: list[int]) -> dict[int, str]:
+    cache = session.info.get(LOCALES)
+    if cache is None:
+        return dict(session.execute(select(User.id, User.locale).where(User.id.in_(ids))).all())
+    missing = [i for i in ids if i not in cache]
+    if missing:
+        cache.update(session.execute(select(User.id, User.locale).where(User.id.in_(missing))).all())
+    return cache
 
 
 def list_for(session: Session, user_id: int, *, unread_only: bool = False, limit: int = 100) -> list[Notification]:
