@@ -152,6 +152,7 @@ class _Run:
         self.jobs: dict[int, tuple[int, Job]] = {}  # agreement id -> (item id, job)
         self.buffer: list[Entry] = []
         self.waiting = 0
+        self.stopped = False
         self.last_result = self.last_beat = time.monotonic()
 
     def submit(self, workers: Any, item_id: int, job: Job) -> None:
@@ -163,10 +164,13 @@ class _Run:
     def collect(self, until: float) -> None:
         """Move results into the buffer until a chunk is full, nothing is waiting or `until` passes."""
         while self.waiting and len(self.buffer) < CHUNK:
+            left = until - time.monotonic()
             try:
-                agreement_id, pdf, err = self.results.get(timeout=max(0.0, min(0.5, until - time.monotonic())))
+                agreement_id, pdf, err = self.results.get(timeout=max(0.0, min(0.5, left)))
             except queue.Empty:
-                return
+                if left <= 0.5 or not self.alive():
+                    return
+                continue
             self.waiting -= 1
             self.last_result = time.monotonic()
             item_id, job = self.jobs.pop(agreement_id)
@@ -181,11 +185,14 @@ class _Run:
     def alive(self) -> bool:
         """Between results: False when cancelled or taken over; raises when the pool seems hung."""
         now = time.monotonic()
+        if self.stopped:
+            return False
         if now - self.last_result > NO_RESULT_LIMIT:
             raise RuntimeError("the sealing workers stopped answering")
         if now - self.last_beat >= batches.HEARTBEAT_EVERY:
             self.last_beat = now
             if not batches.beat(self.factory, self.b.id, self.owner) or cancel_asked(self.factory, self.b.id):
+                self.stopped = True  # stays stopped: the run ends at its next check
                 return False
         return True
 
@@ -208,6 +215,8 @@ def seal_all(factory: Callable[[], Session], b: AgreementBatch, owner: str, acto
                     return
         while run.waiting or run.buffer:
             run.collect(time.monotonic() + CHUNK_WAIT)  # a full chunk, or what came in CHUNK_WAIT
+            if run.stopped:
+                return
             if run.buffer:
                 if not run.store():
                     return  # the pool terminates on leaving the block: cancel stops the workers now
