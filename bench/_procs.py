@@ -56,20 +56,21 @@ class Server:
                 self.proc.wait(5)
 
 
-def concord_instance(folder: Path) -> Path:
-    """A fresh instance with the demo users and incident (real CLI)."""
+def concord_instance(folder: Path, env: dict[str, str] | None = None) -> Path:
+    """A fresh instance with the demo users and incident (real CLI); env e.g. CONCORD_DATABASE_URL."""
     for cmd in (["init", "--admin-password", "bench-admin-pass"], ["demo"]):
         subprocess.run([sys.executable, "-m", "concord", "--instance", str(folder), *cmd], cwd=ROOT,
-                       check=True, capture_output=True, timeout=120)
+                       check=True, capture_output=True, timeout=120, env={**os.environ, **(env or {})})
     return folder
 
 
-def concord_server(instance: Path, threads: int) -> Server:
+def concord_server(instance: Path, threads: int, env: dict[str, str] | None = None) -> Server:
     port = free_port()
     return Server(["-m", "concord", "--instance", str(instance), "serve", "--host", "127.0.0.1",
                    "--port", str(port), "--threads", str(threads)], port, instance / f"serve-{port}.log",
                   # one demo user holds all N sockets: lift the per-user event rate (issue 10 socket limits)
-                  env={"CONCORD_PUBLIC_URL": f"http://127.0.0.1:{port}", "CONCORD_SOCKET_USER_BURST": "100000"})
+                  env={"CONCORD_PUBLIC_URL": f"http://127.0.0.1:{port}", "CONCORD_SOCKET_USER_BURST": "100000",
+                       **(env or {})})
 
 
 def bare_server(folder: Path, mode: str, threads: int) -> Server:

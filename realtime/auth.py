@@ -30,8 +30,8 @@ CSRF_EXEMPT: set[str] = set()
 def current_user() -> User | None:
     """The logged-in user of this request, or None."""
     if "user" not in g:
-        g.user = accounts.resolve_session(db(), session.get("sid"))
-        if g.user is not None and accounts.needs_touch(db(), session.get("sid")):
+        g.user, stale = accounts.resolve(db(), session.get("sid"))  # one read of the login session
+        if g.user is not None and stale:
             _refresh(session["sid"])
     return g.user
 

@@ -44,19 +44,38 @@ def verify_url(public_url: str, ref: str) -> str:
 
 
 def render_input(session: Session, ag: Agreement, *, head_hash: str = "", public_url: str = "",
-                 draft: bool = False, head_seq: int = 0) -> RenderInput:
-    """Everything the renderer needs; clear ID numbers only when legal chose to show them."""
+                 draft: bool = False, head_seq: int = 0, clear_ids: dict[int, str] | None = None) -> RenderInput:
+    """Everything the renderer needs; clear ID numbers only when legal chose to show them (from
+    `clear_ids` when the caller read them for many agreements at once, see clear_ids_of)."""
     terms = from_dict(ag.terms)
     ids: dict[int, str] = {}
     if terms.id_display == IdDisplay.FULL.value:
-        wanted = [p.claimant_id for p in (terms.signer, *terms.represented) if p.claimant_id]
-        for c in session.scalars(select(Claimant).where(Claimant.id.in_(wanted))):
-            ids[c.id] = sources.clear_id(c)
+        wanted = id_subjects(ag)
+        if clear_ids is None:
+            clear_ids = clear_ids_of(session, wanted)
+        ids = {i: clear_ids[i] for i in wanted if i in clear_ids}
     sealed = not draft
     return RenderInput(ref=ag.ref, terms=terms, signature=ag.signature, id_numbers=ids,
                        content_sha256=content_hash(ag.terms, ag.signature) if sealed else "",
                        head_hash=head_hash, verify_url=verify_url(public_url, ag.ref), draft=draft,
                        head_seq=head_seq, incident_id=ag.incident_id)
+
+
+def id_subjects(ag: Agreement) -> list[int]:
+    """Claimants whose clear ID numbers the agreement prints (none unless legal chose "full")."""
+    terms = ag.terms or {}
+    if terms.get("id_display") != IdDisplay.FULL.value:
+        return []
+    parties = [terms.get("signer") or {}, *(terms.get("represented") or [])]
+    return [i for i in (p.get("claimant_id") for p in parties) if isinstance(i, int) and i]
+
+
+def clear_ids_of(session: Session, claimant_ids: list[int]) -> dict[int, str]:
+    """Clear ID numbers of these claimants, read with one query."""
+    if not claimant_ids:
+        return {}
+    return {c.id: sources.clear_id(c) for c in session.scalars(
+        select(Claimant).where(Claimant.id.in_(sorted(set(claimant_ids)))))}
 
 
 def preview(session: Session, *, actor: Actor, agreement_id: Any) -> tuple[Agreement, bytes]:
@@ -127,9 +146,10 @@ def seal(session: Session, *, actor: Actor, agreement_id: Any, sealer: Sealer, p
 
 
 def record_seal(session: Session, inc: Any, ag: Agreement, actor: Actor, *, pdf: bytes, content_sha256: str,
-                head_hash: str, timestamped: bool, **extra: Any) -> None:
+                head_hash: str, timestamped: bool, regrade: bool = True, **extra: Any) -> dict[str, Any]:
     """Store the sealed PDF and mark the agreement sealed: one agreement.sealed event naming the
-    claimants it settles (the crowd follows in the same transaction), then a re-grade if any."""
+    claimants it settles (the crowd follows in the same transaction), then a re-grade if any
+    (regrade=False: the caller re-grades once after several seals). Returns the crowd change."""
     att = attachments.store(session, actor=actor, incident_id=inc.id, filename=f"{ag.ref}.pdf",
                             content_type="application/pdf", data=pdf, purpose="agreement")
     ag.status, ag.sealed_at, ag.sealed_by_name = S.SEALED.value, clock.now(), actor.name
@@ -139,7 +159,9 @@ def record_seal(session: Session, inc: Any, ag: Agreement, actor: Actor, *, pdf:
     _event(session, inc, ag, "agreement.sealed", actor, **{"from": "signed", "to": ag.status},
            content_sha256=ag.content_sha256, head_hash=head_hash, pdf_sha256=ag.pdf_sha256,
            level="B-T" if timestamped else "B-B", **crowd, **extra)
-    settlement.regrade(session, inc, actor, crowd, "agreement.sealed")
+    if regrade:
+        settlement.regrade(session, inc, actor, crowd, "agreement.sealed")
+    return crowd
 
 
 def sealed_pdf(session: Session, *, actor: Actor, agreement_id: Any) -> tuple[Agreement, bytes]:

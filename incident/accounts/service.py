@@ -69,14 +69,21 @@ def open_session(session: Session, user: User) -> LoginSession:
 def resolve_session(session: Session, session_id: str | None) -> User | None:
     """The active user behind a login-session id, or None when absent, revoked, idle too long, past
     its absolute lifetime, waiting for its second factor, or the user is disabled (sessions.usable)."""
+    return resolve(session, session_id)[0]
+
+
+def resolve(session: Session, session_id: str | None) -> tuple[User | None, bool]:
+    """resolve_session and needs_touch from one read of the login session's row."""
     if not session_id:
-        return None
+        return None, False
     ls = session.get(LoginSession, session_id)
     now = clock.now()
     user = session.get(User, ls.user_id) if ls is not None else None
     if not sessions.usable(ls, user, now) or user is None:
-        return None
-    return user  # a read: the caller refreshes last_seen_at with touch_session (see realtime/auth.py)
+        return None, False
+    assert ls is not None
+    # a read: the caller refreshes last_seen_at with touch_session (see realtime/auth.py)
+    return user, now - ls.last_seen_at > REFRESH_EVERY
 
 
 REFRESH_EVERY = timedelta(minutes=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from incident.access import memo
 from incident.taskgroup.models import SeatAssignment
 
 
@@ -46,7 +47,8 @@ def seats_of(session: Session, incident_id: int, user_id: int | None) -> set[str
     stmt = select(SeatAssignment.seat).where(SeatAssignment.incident_id == incident_id,
                                              SeatAssignment.user_id == user_id,
                                              SeatAssignment.released_at.is_(None))
-    return set(session.scalars(stmt))
+    # asked by the permission hook and again by the service in one request: one query
+    return set(memo.remember(session, ("seats", incident_id, user_id), lambda: frozenset(session.scalars(stmt))))
 
 
 def incident_ids_of(session: Session, user_id: int) -> set[int]:

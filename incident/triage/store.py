@@ -1,9 +1,13 @@
 """The admin-editable lexicon stored in the database, seeded with the defaults."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Integer, String, select
+import threading
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String, case, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from incident.access import memo
 from incident.db import Base
 from incident.errors import Conflict, NotFound, ValidationError
 from incident.triage.defaults import DEFAULT_TERMS
@@ -36,15 +40,55 @@ def seed_defaults(session: Session) -> int:
             session.add(RiskKeyword(term=t.term, category=t.category, weight=t.weight, active=True))
             added += 1
     session.flush()
+    _invalidate()
     return added
 
 
-def load_terms(session: Session) -> list[Term]:
-    """The active lexicon; the built-in defaults when nothing is stored yet."""
+def _signature(session: Session) -> tuple[Any, ...]:
+    """One cheap row that changes whenever the lexicon does (a term added, switched on or off,
+    reweighted): how many terms, the highest id, and power sums of the active ids (two different
+    sets of active terms agree on count and the first three power sums only when at least four
+    terms were switched at once between two reads — and an edit in this process clears the cache)."""
+    on = RiskKeyword.active.is_(True)
+    return tuple(session.execute(select(
+        func.count(RiskKeyword.id), func.max(RiskKeyword.id), func.sum(case((on, 1), else_=0)),
+        func.sum(case((on, RiskKeyword.id), else_=0)),
+        func.sum(case((on, RiskKeyword.id * RiskKeyword.id), else_=0)),
+        func.sum(case((on, RiskKeyword.id * RiskKeyword.id * RiskKeyword.id), else_=0)),
+        func.sum(case((on, RiskKeyword.id * RiskKeyword.weight), else_=0)))).one())
+
+
+_cache: dict[str, Any] = {"signature": None, "terms": ()}
+_cache_lock = threading.Lock()
+
+
+def _read_terms(session: Session) -> tuple[Term, ...]:
+    sig = (str(session.get_bind().url), *_signature(session))  # one cache per database
+    with _cache_lock:
+        if _cache["signature"] == sig:
+            return _cache["terms"]  # type: ignore[no-any-return]
     rows = session.scalars(select(RiskKeyword).where(RiskKeyword.active.is_(True))).all()
-    if not rows and not session.scalar(select(RiskKeyword.id).limit(1)):
-        return list(DEFAULT_TERMS)
-    return [Term(r.term, r.category, r.weight) for r in rows]
+    terms = tuple(DEFAULT_TERMS) if not sig[1] else tuple(Term(r.term, r.category, r.weight) for r in rows)
+    if not (session.new or session.dirty or session.deleted):  # only what every transaction can see
+        with _cache_lock:
+            _cache["signature"], _cache["terms"] = sig, terms
+    return terms
+
+
+def _invalidate() -> None:
+    """An edit in this process: the next read re-reads the terms, whatever the signature says."""
+    with _cache_lock:
+        _cache["signature"], _cache["terms"] = None, ()
+
+
+def load_terms(session: Session) -> list[Term]:
+    """The active lexicon; the built-in defaults when nothing is stored yet.
+
+    Kept in memory between requests: each transaction asks one signature row (count, highest id,
+    sums over the active terms) and re-reads the terms only when it differs, so an admin's edit —
+    in this process or another — is used by the very next transaction that sees it committed.
+    """
+    return list(memo.remember(session, "lexicon", lambda: _read_terms(session)))
 
 
 def list_keywords(session: Session) -> list[RiskKeyword]:
@@ -70,6 +114,7 @@ def add_keyword(session: Session, *, term: str, category: str, weight: int = 1) 
     row = RiskKeyword(term=term, category=category, weight=weight, active=True)
     session.add(row)
     session.flush()
+    _invalidate()
     return row
 
 
@@ -79,4 +124,5 @@ def set_active(session: Session, keyword_id: int, active: bool) -> RiskKeyword:
     if row is None:
         raise NotFound("no such keyword", field="id")
     row.active = active
+    _invalidate()
     return row

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask import Flask, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident.access.permissions import ORG_ACTIONS, Action, require
@@ -288,7 +289,7 @@ def check_request() -> None:
     incident_id = None
     if incident_scoped(action):
         incident_id = incident_of_request(request.view_args or {})
-        if incident_id is None or db().get(Incident, incident_id) is None:
+        if incident_id is None or db().scalar(select(Incident.id).where(Incident.id == incident_id)) is None:
             return  # nothing there: the view answers 404, as service.load_for does
     require(db(), actor(), action, incident_id)
 

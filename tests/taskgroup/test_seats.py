@@ -200,3 +200,34 @@ def test_closed_incident_refuses_changes(session, group):
     with pytest.raises(Conflict):
         tg.assign_seat(session, actor=g.leader.actor, incident_id=g.inc.id, seat="legal",
                        holder={"user_id": g.legal.id})
+
+
+def test_seats_asked_twice_in_a_transaction_are_read_once_and_follow_a_change(session, engine):
+    """The permission hook and the service ask the same question; the answer follows a seat
+    change in the same transaction, flushed or not (incident.access.memo)."""
+    from sqlalchemy import event
+
+    from incident import clock
+    from incident.taskgroup.models import SeatAssignment
+    from incident.taskgroup.queries import seats_of
+    from tests.factories import give_seat, make_incident, make_user
+    lead, member = make_user(session, "manager"), make_user(session)
+    inc = make_incident(session, lead)
+    give_seat(session, inc, member, "customer_service")
+    session.commit()
+    seen: list[str] = []
+    listener = lambda *a: seen.append(a[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert seats_of(session, inc.id, member.id) == {"customer_service"}
+        assert seats_of(session, inc.id, member.id) == {"customer_service"}
+        assert len([q for q in seen if "seat_assignments" in q]) == 1
+        row = session.query(SeatAssignment).filter_by(incident_id=inc.id, user_id=member.id).one()
+        row.released_at = clock.now()  # not flushed yet
+        assert seats_of(session, inc.id, member.id) == set()
+        give_seat(session, inc, member, "business")  # flushed
+        assert seats_of(session, inc.id, member.id) == {"business"}
+        session.rollback()
+        assert seats_of(session, inc.id, member.id) == {"customer_service"}
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

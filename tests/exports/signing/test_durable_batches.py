@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from exports.agreements import service
 from exports.agreements.models import Agreement, AgreementBatch, AgreementBatchItem
-from exports.signing import batch_runner, batches
+from exports.signing import batch_runner, batch_seal, batches
 from exports.signing import service as sealing
 from incident import db as dbmod
 from incident.errors import Conflict
@@ -119,18 +119,20 @@ def test_resume_seals_only_the_pending_ones_and_never_twice(session, session_fac
     b = batches.start(session, actor=legal, incident_id=inc.id, kind="seal", segment="7号楼",
                       proof=proof_of(session, world["legal"]))
     session.commit()
-    real, stored = batch_runner._store_one, []
+    real, stored = batch_seal.store_chunk, []
+    monkeypatch.setattr(batch_seal, "CHUNK", 3)  # results are stored three at a time
+    monkeypatch.setattr(batch_seal, "CHUNK_WAIT", 60.0)
 
-    def crash_after_three(*args, **kw):  # type: ignore[no-untyped-def]
-        if len(stored) == 3:
+    def crash_after_one_chunk(*args, **kw):  # type: ignore[no-untyped-def]
+        if len(stored) == 1:
             raise _Crash()
         out = real(*args, **kw)
         stored.append(1)
         return out
-    monkeypatch.setattr(batch_runner, "_store_one", crash_after_three)
+    monkeypatch.setattr(batch_seal, "store_chunk", crash_after_one_chunk)
     with pytest.raises(_Crash):
         batch_runner.run(session_factory, b.id, legal, seal_settings, processes=1)
-    monkeypatch.setattr(batch_runner, "_store_one", real)
+    monkeypatch.setattr(batch_seal, "store_chunk", real)
     b = _batch(session, b.id)
     assert (b.status, b.done) == ("running", 3)  # as a kill -9 leaves it
     b.owner = _dead_owner()
