@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0025_survey_callbacks'
-down_revision = '0018_ledger_archive'
+down_revision = '0023_opinion'
 branch_labels = None
 depends_on = None
 
