@@ -15,6 +15,7 @@ def test_close_an_item_with_a_reason_and_choose_a_problem_type_on_a_phone(new_pa
     with live_sessions() as s:
         inc_id = s.scalars(select(Incident).order_by(Incident.id)).first().id
     phone = new_page("leader", phone=True)
+    phone.set_default_timeout(60_000)  # a loaded shared machine: slow, not wrong
     phone.goto(f"{live_server.url}/incidents/{inc_id}")
     phone.wait_for_function("() => window.Concord && window.Concord.socket.connected")
     section = phone.locator("#closing")
