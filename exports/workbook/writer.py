@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from exports import sheets
 from exports.workbook import core_sheets as _core  # noqa: F401  (the incident's own sheets)
 from exports.workbook import opinion_sheet as _opinion  # noqa: F401  (-- opinion watch, issue 14)
+from exports.workbook import followup_sheets as _followup  # noqa: F401  (callbacks, payments: issue 13)
 from exports.workbook.registry import Sheet, get, ordered
 from incident import service as incidents
 from incident.access.actor import Actor

@@ -35,6 +35,19 @@ def demands(session: Session, inc: Incident) -> list[GateItem]:
                      {"n": open_n, "total": len(statuses)}, "demands")]
 
 
+def closable_items(session: Session, inc: Incident) -> list[dict[str, object]]:
+    """The demand items one may close with a reason: not fulfilled, not closed yet, no money agreed on
+    them (that is settled in the ledger: paid, or waived with a reason)."""
+    from incident.crowd.claimants.models import Claimant
+    owed = {o.item_id for o in obligations(session, inc.id)}
+    closed = set(session.scalars(select(ItemClosure.item_id).where(ItemClosure.incident_id == inc.id)))
+    rows = session.execute(select(DemandItem, Claimant.name).join(Claimant, Claimant.id == DemandItem.claimant_id)
+                           .where(DemandItem.incident_id == inc.id, DemandItem.status.not_in(DONE))
+                           .order_by(Claimant.name, DemandItem.id))
+    return [{"id": it.id, "claimant": name, "type": it.type, "remedy": it.remedy, "status": it.status}
+            for it, name in rows if it.id not in owed and it.id not in closed]
+
+
 def payments(session: Session, inc: Incident) -> list[GateItem]:
     obs = obligations(session, inc.id)
     owed = [o for o in obs if not o.settled]

@@ -23,7 +23,7 @@ IMPROVEMENT_STATUSES = ("open", "done", "dropped")
 
 def _id(value: Any, fld: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
-        raise ValidationError(f"{fld} must be a whole number", field=fld)
+        raise ValidationError("%(field)s must be a whole number", field=fld)
     return value
 
 
@@ -81,6 +81,8 @@ def save_archive(session: Session, *, actor: Actor, incident_id: int, data: dict
         rec = ArchiveRecord(incident_id=inc.id, round=rnd, root_cause="", snapshot={}, updated_at=clock.now())
         session.add(rec)
     if "problem_type_id" in data:
+        if data["problem_type_id"] in (None, ""):  # the form's "choose…" placeholder: nothing chosen
+            raise ValidationError("choose a problem type", field="problem_type_id")
         type_id = _id(data["problem_type_id"], "problem_type_id")
         t = session.get(ProblemType, type_id)
         if t is None or not t.active or t.parent_id is None:

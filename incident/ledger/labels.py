@@ -11,6 +11,7 @@ LABELS.update({
     "payment_method": {"bank_transfer": "bank transfer", "cash": "cash", "voucher": "voucher", "goods": "goods in kind",
                        "service": "service"},
     "proof_kind": {"upload": "bank receipt", "receipt": "receipt (收条) signed on the pad"},
+    "ledger_entry": {"payment": "payment", "waiver": "waiver"},
 })
 LABELS["event"].update({
     "ledger.payment_recorded": "payment recorded", "ledger.waived": "payment waived",

@@ -38,9 +38,9 @@
   function body(form, submitter) {
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.type === "submit" || el.type === "file") return;
+      if (!el.name || el.type === "submit" || el.type === "file" || el.hasAttribute("data-path-part")) return;
       if (el.type === "checkbox") { out[el.name] = el.checked; return; }
-      if (el.value === "" ) return;
+      if (el.value === "") { if (el.hasAttribute("data-null")) out[el.name] = null; return; }  // "choose…": sent as null
       out[el.name] = el.hasAttribute("data-int") ? parseInt(el.value, 10) : el.value;
     });
     if (submitter && submitter.name) out[submitter.name] = submitter.value;
@@ -61,7 +61,13 @@
     }
     if (!form.classList.contains("b2-form")) return;
     e.preventDefault();
-    C.api(form.dataset.method, form.dataset.path, body(form, e.submitter)).then(function () {
+    var path = form.dataset.path;
+    if (form.dataset.pathTemplate) {  // the chosen row is part of the path (close a demand item)
+      var part = form.querySelector("[data-path-part]");
+      if (!part.value) { showError(form, { message_local: form.dataset.empty }); return; }
+      path = form.dataset.pathTemplate.replace("{id}", encodeURIComponent(part.value));
+    }
+    C.api(form.dataset.method, path, body(form, e.submitter)).then(function () {
       var el = form.querySelector(".b2-error");
       if (el) el.textContent = "";
     }).catch(function (err) { showError(form, err); });

@@ -161,6 +161,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
     data = _gate(session, inc)
     data["seats"] = seats_of(session, inc.id, a.user_id)
     data["problem_types"] = [t.to_dict() for t in closing.problem_types(session) if t.active]
+    data["closable_items"] = conditions.closable_items(session, inc)
     return data
 
 

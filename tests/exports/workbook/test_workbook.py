@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests import api_world
 from tests.conftest import login
 
-SHEETS_ZH = ["诉求人", "诉求事项", "方案", "抽样核实", "协议", "时间线"]
+SHEETS_ZH = ["诉求人", "诉求事项", "方案", "抽样核实", "协议", "回访", "付款", "时间线"]
 HOSTILE = "=HYPERLINK(\"http://evil\",\"点我\")"
 
 
@@ -94,7 +94,8 @@ def test_the_english_workbook_speaks_english(case, session_factory):
         leader = session.scalars(select(User).where(User.username == "leader")).one()
         _inc, data = writer.workbook(session, actor=leader.actor, incident_id=world.incident_id, locale="en")
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Claimants", "Demand items", "Offers", "Samples", "Agreements", "Timeline"]
+    assert wb.sheetnames == ["Claimants", "Demand items", "Offers", "Samples", "Agreements", "Callbacks", "Payments",
+                             "Timeline"]
     header = next(wb["Timeline"].iter_rows(values_only=True))
     assert header[1] == "Time (Beijing time)"
     statuses = {row[4] for row in list(wb["Agreements"].iter_rows(values_only=True))[1:]}
