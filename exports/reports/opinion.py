@@ -30,7 +30,7 @@ def opinion_lines(session: Session, inc: Incident, say: Say) -> list[Line]:
     out = [(say("Opinion watch"), say.join(say("%(n)s posts watched", n=len(rows)), figures,
                                              say("%(metric)s +%(n)s in 30 minutes", metric=say.label("opinion_metric", "reposts"),
                                                  n=rate) if rate is not None else "",
-                                             say("Alerts: %(n)s posts met the rule.", n=alerted) if alerted else ""))]
+                                             say("Posts that met the rule: %(n)s.", n=alerted) if alerted else ""))]
     if states:
         out.append((say("Replies to negative posts"), say.join(
             *[f"{say(k)} {states.count(v)}" for k, v in (("replied on time", "replied"), ("replied late", "replied_late"),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exports.workbook.core_sheets import when, zone_header
 from exports.workbook.registry import Sheet, Table, register
 from incident.models import Incident
 from incident.opinion import growth
+from incident.opinion.models import OpinionSource
 from incident.opinion.platforms import METRICS
 from incident.opinion.service import sources
 from incident.timeline.render import Say
@@ -30,4 +32,8 @@ def _opinion(session: Session, inc: Incident, say: Say) -> Table:
     return Table(headers, out)
 
 
-register(Sheet("opinion", "Opinion watch", _opinion, 70))
+def _watched(session: Session, inc: Incident) -> bool:
+    return session.scalar(select(OpinionSource.id).where(OpinionSource.incident_id == inc.id).limit(1)) is not None
+
+
+register(Sheet("opinion", "Opinion watch", _opinion, 70, present=_watched))

@@ -23,6 +23,9 @@ class Sheet:
     title: str                                   # msgid of the sheet's tab title
     build: Callable[[Session, Incident, Say], Table]
     order: int = 50
+    # -- opinion watch (issue 14): a table that only some cases have (watched posts, payments …)
+    # says so; the workbook leaves it out where it would be empty, its CSV stays available
+    present: Callable[[Session, Incident], bool] | None = None
 
 
 SHEETS: dict[str, Sheet] = {}

@@ -43,6 +43,8 @@ def workbook(session: Session, *, actor: Actor, incident_id: Any, locale: str = 
     wb.properties.title = f"{inc.ref} · {say('Case workbook')}"
     wb.properties.creator = "Concord"
     for sheet in ordered():
+        if sheet.present is not None and not sheet.present(session, inc):
+            continue
         table = sheet.build(session, inc, say)
         ws = wb.create_sheet(title=say(sheet.title)[:TITLE_MAX])
         sheets.append_row(ws, table.headers)

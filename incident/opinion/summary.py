@@ -6,6 +6,7 @@ from typing import Any
 
 from incident import clock
 from incident.models import Incident
+from incident.opinion.wording import figures
 from incident.timeline.render import Say
 
 REPLY = {"open": "reply due %(at)s", "overdue": "reply overdue since %(at)s", "replied": "replied on time",
@@ -14,14 +15,7 @@ REPLY = {"open": "reply due %(at)s", "overdue": "reply overdue since %(at)s", "r
 
 def _figures(say: Say, s: dict[str, Any]) -> str:
     last = s["snapshots"][-1] if s["snapshots"] else None
-    if last is None:
-        return say("no snapshot recorded yet")
-    parts = []
-    for m in ("reads", "reposts", "comments", "likes"):
-        if last.get(m) is not None:
-            g = (last.get("growth") or {}).get(m)
-            parts.append(f"{say.label('opinion_metric', m)} {last[m]}" + (f"（{g:+d}）" if isinstance(g, int) else ""))
-    return "，".join(parts)
+    return figures(say, last) if last is not None else say("no snapshot recorded yet")
 
 
 def text(inc: Incident, watch: dict[str, Any], say: Say) -> str:
@@ -47,7 +41,7 @@ def text(inc: Incident, watch: dict[str, Any], say: Say) -> str:
                      reads=r["reads_level"]))
     alerted = [s for s in watch["sources"] if s["alerts"]]
     if alerted:
-        lines.append(say("Alerts: %(n)s posts met the rule.", n=len(alerted)))
+        lines.append(say("Posts that met the rule: %(n)s.", n=len(alerted)))
     if watch.get("next_snapshot_due_at"):
         lines.append(say("Next snapshot due %(at)s.", at=say.time(watch["next_snapshot_due_at"], "datetime")))
     return "\n".join(lines)

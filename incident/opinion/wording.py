@@ -24,13 +24,15 @@ def _where(say: Say, p: dict[str, Any]) -> str:
 def figures(say: Say, p: dict[str, Any]) -> str:
     """"转发 340（+130）" for each metric the snapshot carries."""
     growth = p.get("growth") or {}
+    zh = say.locale == "zh_CN"
     out = []
     for m in ("reads", "reposts", "comments", "likes"):
         if p.get(m) is None:
             continue
         g = growth.get(m)
-        out.append(f"{say.label('opinion_metric', m)} {p[m]}" + (f"（{g:+d}）" if isinstance(g, int) else ""))
-    return "，".join(out)
+        more = (f"（{g:+d}）" if zh else f" ({g:+d})") if isinstance(g, int) else ""
+        out.append(f"{say.label('opinion_metric', m)} {p[m]}{more}")
+    return ("，" if zh else ", ").join(out)
 
 
 @detail("opinion.source_added")

@@ -69,3 +69,8 @@ def test_the_summary_image_is_a_picture(session, watched):
     from incident.timeline.render import Say
     data, media = output.png(opinion_chart(session, watched["incident"], Say("en")))
     assert (media == "image/png" and data.startswith(b"\x89PNG")) or (media == "image/svg+xml" and b"<svg" in data)
+
+
+def test_a_case_without_watched_posts_has_no_opinion_sheet(session, counter):
+    _inc, data = writer.workbook(session, actor=counter["leader"].actor, incident_id=counter["incident"].id)
+    assert "舆情监测" not in load_workbook(io.BytesIO(data)).sheetnames

@@ -80,9 +80,11 @@ def test_three_snapshots_alert_once_and_the_reply_deadline_fires_once(session, s
     svg = output.svg(opinion_chart(session, inc, Say("zh_CN")))
     assert "520" in svg and "+180" in svg
 
-    # the 8-hour reply deadline: not before, then exactly once
-    frozen.advance(hours=6)
+    # the 8-hour reply deadline: the scheduler wakes for it, fires it not before, then exactly once
     session.rollback()
+    assert pb_opinion.next_wake(session) == src.reply_due_at
+    assert jobs.next_wake(session_factory) <= src.reply_due_at
+    frozen.advance(hours=6)
     assert jobs.run_due(session_factory)["opinion_replies_overdue"] == 0
     frozen.advance(hours=1, minutes=31)
     session.rollback()
