@@ -43,3 +43,5 @@ from incident.closing import models as _closing  # noqa: F401,E402
 from incident.ledger import models as _ledger  # noqa: F401,E402
 # the agreements' part of the ledger and of the closing gate registers itself (composition root)
 from exports.ledger import stages as _ledger_stages  # noqa: F401,E402
+# -- the incident report (issue 14): satisfaction and money paid on its first page, the funnel's paid stage
+from exports.reports import followup as _report_followup  # noqa: F401,E402

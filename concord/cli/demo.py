@@ -89,3 +89,8 @@ DEMO_HOOKS.append(load_demo_crowd)
 from incident.crowd.demo import load_demo_demands  # noqa: E402
 
 DEMO_HOOKS.append(load_demo_demands)
+
+# -- the review of a period (issue 14): six months of closed demo cases (DEMO-…, 【演示数据】)
+from incident.review.history import load_demo_history  # noqa: E402
+
+DEMO_HOOKS.append(load_demo_history)
