@@ -16,3 +16,11 @@ def test_audit_bench_verifies_the_chain_it_built_and_reports_a_ratio():
     r = audit.run(events=600)
     assert r["events"] == 600 and 0 < r["ratio"] < 1  # re-encoding costs more than hashing alone
     assert r["verify_events_per_s"] > 0 and set(r["peak_memory_bytes"]) == {"60 events", "600 events"}
+
+
+def test_review_bench_agrees_with_its_sql_and_reports_a_ratio():
+    """bench/review checks that review() and the hand-written SQL give the same figures before timing."""
+    from bench import review
+    r = review.run(cases=150)
+    assert 100 < r["cases"] <= 150 and r["review_s"] > 0 and r["sql_s"] > 0
+    assert r["ratio"] == round(r["review_s"] / r["sql_s"], 2) and r["target"] == "<= 3"
