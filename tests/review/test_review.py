@@ -152,7 +152,7 @@ def test_a_handful_worked_out_by_hand(session, manager) -> None:  # type: ignore
     assert got["paid"] == {"compensation": "350.50", "indemnity": "0.00", "other": "0.00", "total": "350.50"}
     rep = got["repeats"]
     assert rep["place_type"] == [{"place": "锦绣花园", "type": "停车费争议", "group": "停车/收费", "repeats": 1,
-                                  "refs": ["T-0", "T-1", "T-2"]}]
+                                  "refs": ["T-1", "T-2"]}]  # T-0 is 32 days before T-1
     assert rep["phones"] == [{"masked": privacy.mask_phone("13900001111"), "incidents": 2, "refs": ["T-1", "T-2"]}]
     assert got["improvements"]["open"] == got["improvements"]["overdue"] == 1
     only = review(session, actor=manager.actor, period=NOV, now=END, place="翠湖苑")
