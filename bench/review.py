@@ -42,7 +42,8 @@ def _setup(tmp: Path, n: int) -> tuple[Any, Any, Path, int]:
     from incident.db import begin_write, make_engine, make_session_factory
     import concord.models  # noqa: F401  (every table and seam)
     from incident.review import history
-    privacy.configure(privacy.new_key())
+    if privacy._cipher is None:  # run alone: a throwaway key (inside pytest the suite's key stays)
+        privacy.configure(privacy.new_key())
     db = tmp / "bench.db"
     engine = make_engine(f"sqlite:///{db}")
     migrate.upgrade(engine)
