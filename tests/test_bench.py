@@ -23,4 +23,4 @@ def test_review_bench_agrees_with_its_sql_and_reports_a_ratio():
     from bench import review
     r = review.run(cases=150)
     assert 100 < r["cases"] <= 150 and r["review_s"] > 0 and r["sql_s"] > 0
-    assert r["ratio"] == round(r["review_s"] / r["sql_s"], 2) and r["target"] == "<= 3"
+    assert r["figures_agree"] is True and r["ratio"] > 0 and r["target"] == "<= 3"

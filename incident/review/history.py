@@ -139,7 +139,8 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
         paid = {"compensation": f"{s['comp']:.2f}", "indemnity": f"{s['indem']:.2f}", "other": "0.00"}
         evs = [("incident.opened", opened, {"ref": inc.ref, "demo": True, "triage": {"grade": s["grade"]},
                                             "intake": {"headcount": s["headcount"], "channel": "on_site"}}),
-               ("taskgroup.formed", at("formation"), {"demo": True})]
+               ("taskgroup.formed", at("formation"), {"demo": True, "minutes_from_opening": m["formation"],
+                                                      "late": m["formation"] > 30})]
         for step, title, late in (("first_contact", {"zh_CN": "首次联系投诉人（10–15分钟内）",
                                                      "en": "First contact with the complainants (10–15 min)"}, 15),
                                   ("written_reply", {"zh_CN": "24小时内书面答复群体",
@@ -148,7 +149,8 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
                 evs.append(("playbook.step_overdue", opened + timedelta(minutes=late),
                             {"playbook": "property_mass", "step": step, "title": title, "round": 1,
                              "due_at": (opened + timedelta(minutes=late)).isoformat(), "demo": True}))
-        evs += [("reply.issued", at("written_reply"), {"demo": True}),
+        evs += [("reply.issued", at("written_reply"), {"demo": True, "late": m["written_reply"] > 24 * 60,
+                                                       "due_at": (opened + timedelta(hours=24)).isoformat()}),
                 ("status.changed", at("resolution"), {"from": "command", "to": "resolved"}),
                 ("archive.recorded", at("close"), {"round": 1, "problem_type": path, "root_cause": "",
                                                    "handling": handling, "satisfaction": sat, "paid": paid}),
@@ -182,7 +184,8 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
     return len(incidents)
 
 
-def load_demo_history(session: Session, inc: Incident, users: dict[str, Any]) -> None:
-    """DEMO_HOOK: six months of closed demo cases (about 150), once."""
-    if session.scalar(select(Incident.id).where(Incident.ref.like(f"{DEMO_PREFIX}%")).limit(1)) is None:
-        generate(session, count=160)
+def load_demo_history(session: Session) -> int:
+    """`concord demo`: six months of closed demo cases (about 150), once; how many were added."""
+    if session.scalar(select(Incident.id).where(Incident.ref.like(f"{DEMO_PREFIX}%")).limit(1)) is not None:
+        return 0
+    return generate(session, count=160)

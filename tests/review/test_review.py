@@ -212,3 +212,12 @@ def test_review_pdf_reads_back_in_chinese_with_its_figures_and_charts(session, m
                                                for r, g, b in colours)  # the Pareto's blue bars are drawn
     en = review_pdf(data, locale="en")
     assert en[:4] == b"%PDF"
+
+
+def test_the_demo_history_is_marked_and_loaded_once(session) -> None:  # type: ignore[no-untyped-def]
+    added = history.load_demo_history(session)
+    assert 120 < added <= 160 and history.load_demo_history(session) == 0
+    demo = list(session.scalars(select(Incident).where(Incident.ref.like("DEMO-%"))))
+    assert len(demo) == added and all(i.title.startswith("【演示数据】") and i.status == "closed" for i in demo)
+    months = {period.month(i.closed_at.year, i.closed_at.month).key() for i in demo}
+    assert len(months) >= 6  # about six months of history, up to now
