@@ -63,7 +63,7 @@ DEMO_HOOKS: list = []
 
 @click.command("demo")
 @click.option("--history/--no-history", default=True,
-              help="Also add six months of closed demo cases (DEMO-…) for the review of a period.")
+              help="Also add six months of closed demo cases (演示-…) for the review of a period.")
 @click.pass_context
 def demo_cmd(ctx: click.Context, history: bool) -> None:
     """Load the demo users and a realistic incident (idempotent)."""
@@ -76,7 +76,7 @@ def demo_cmd(ctx: click.Context, history: bool) -> None:
             from incident.review.history import load_demo_history
             added = load_demo_history(session)
             if added:
-                click.echo(f"demo history: {added} closed cases over six months (DEMO-…, 演示数据) — see /review")
+                click.echo(f"demo history: {added} closed cases over six months (演示-…, 演示数据) — see /review")
     click.echo(f"demo login: leader / {DEMO_PASSWORD}  (also service, engineer, legal, logistics)")
 
 

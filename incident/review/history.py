@@ -1,7 +1,7 @@
 """A plausible history of closed cases for the demo (`concord demo`: six months) and the bench
 (bench/review: 10,000): incidents with their hash-chained events, archive records frozen as closing
 freezes them, contacts (some phones come back), improvement actions. Every reference starts with
-DEMO- and every title with 【演示数据】, so the review and the queue say it is demo data.
+演示- and every title with 【演示数据】, so the review and the queue say it is demo data.
 
 Rows are inserted in bulk (a few statements, not one flush per event): the demo must stay fast.
 """
@@ -42,7 +42,7 @@ PROBLEMS = [
 SHOPS = ("万象汇B1层 化妆品专柜", "万象汇2层 服装店", "万象汇3层 健身房", "万象汇4层 餐饮区")
 GRADES = (("F", 8), ("E", 22), ("D", 30), ("C", 26), ("B", 11), ("A", 3))
 LEVELS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
-SYSTEM = "Concord"
+SYSTEM = "system"  # the system actor: shown as 系统 / System
 
 
 def _types(session: Session) -> dict[tuple[str, str], int]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from incident.closing.models import ArchiveRecord, ImprovementAction, ProblemType
 from incident.models import Incident
 
-DEMO_PREFIX = "DEMO-"   # demo history (incident/review/history.py): shown as 演示数据 on the review
+DEMO_PREFIX = "演示-"   # demo history (incident/review/history.py): shown as 演示数据 on the review
 
 
 @dataclass(frozen=True)
