@@ -46,3 +46,5 @@ from incident.ledger import models as _ledger  # noqa: F401,E402
 from exports.ledger import stages as _ledger_stages  # noqa: F401,E402
 # -- opinion watch (issue 14)
 from incident.opinion import models as _opinion  # noqa: F401,E402
+# -- the incident report (issue 14): satisfaction and money paid on its first page, the funnel's paid stage
+from exports.reports import followup as _report_followup  # noqa: F401,E402

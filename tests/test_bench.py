@@ -30,3 +30,9 @@ def test_scaleout_bench_delivers_every_event_once_through_two_servers():
     for side in ("single", "scaled"):
         assert r[side]["events"] > 0 and r[side]["missing"] == 0 and r[side]["duplicates"] == 0, r[side]
     assert r["delivered_exactly_once"] is True and r["p99_added_ms"] is not None
+def test_review_bench_agrees_with_its_sql_and_reports_a_ratio():
+    """bench/review checks that review() and the hand-written SQL give the same figures before timing."""
+    from bench import review
+    r = review.run(cases=150)
+    assert 100 < r["cases"] <= 150 and r["review_s"] > 0 and r["sql_s"] > 0
+    assert r["figures_agree"] is True and r["ratio"] > 0 and r["target"] == "<= 3"

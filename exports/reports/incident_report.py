@@ -21,6 +21,7 @@ from exports.charts.opinion import opinion_chart, trend
 from exports.reports import opinion as _opinion  # noqa: F401  (-- opinion watch, issue 14: its summary lines)
 from exports.pdf import document as layout
 from exports.pdf.document import para
+from exports.reports import followup as _followup  # noqa: F401  (satisfaction, paid: registered on import)
 from exports.reports import summary as report_summary
 from incident import clock
 from incident import service as incidents

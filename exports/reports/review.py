@@ -47,7 +47,7 @@ def review_pdf(data: dict[str, Any], *, locale: str = "zh_CN", org: str = "") ->
         story.append(para(say("Only: %(what)s", what=" · ".join(x for x in (f.get("place"), f.get("problem_type")) if x)),
                           st["body"]))
     if data["demo"]:
-        story.append(para(say("Includes %(n)s demo cases (演示数据, references DEMO-…): not real complaints.",
+        story.append(para(say("Includes %(n)s demo cases (演示数据, references 演示-…): not real complaints.",
                               n=data["demo"]), st["body"]))
     none = say("none in this period")
     story += [

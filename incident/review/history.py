@@ -1,7 +1,7 @@
 """A plausible history of closed cases for the demo (`concord demo`: six months) and the bench
 (bench/review: 10,000): incidents with their hash-chained events, archive records frozen as closing
 freezes them, contacts (some phones come back), improvement actions. Every reference starts with
-DEMO- and every title with 【演示数据】, so the review and the queue say it is demo data.
+演示- and every title with 【演示数据】, so the review and the queue say it is demo data.
 
 Rows are inserted in bulk (a few statements, not one flush per event): the demo must stay fast.
 """
@@ -42,7 +42,7 @@ PROBLEMS = [
 SHOPS = ("万象汇B1层 化妆品专柜", "万象汇2层 服装店", "万象汇3层 健身房", "万象汇4层 餐饮区")
 GRADES = (("F", 8), ("E", 22), ("D", 30), ("C", 26), ("B", 11), ("A", 3))
 LEVELS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
-SYSTEM = "Concord"
+SYSTEM = "system"  # the system actor: shown as 系统 / System
 
 
 def _types(session: Session) -> dict[tuple[str, str], int]:
@@ -139,7 +139,8 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
         paid = {"compensation": f"{s['comp']:.2f}", "indemnity": f"{s['indem']:.2f}", "other": "0.00"}
         evs = [("incident.opened", opened, {"ref": inc.ref, "demo": True, "triage": {"grade": s["grade"]},
                                             "intake": {"headcount": s["headcount"], "channel": "on_site"}}),
-               ("taskgroup.formed", at("formation"), {"demo": True})]
+               ("taskgroup.formed", at("formation"), {"demo": True, "minutes_from_opening": m["formation"],
+                                                      "late": m["formation"] > 30})]
         for step, title, late in (("first_contact", {"zh_CN": "首次联系投诉人（10–15分钟内）",
                                                      "en": "First contact with the complainants (10–15 min)"}, 15),
                                   ("written_reply", {"zh_CN": "24小时内书面答复群体",
@@ -148,7 +149,8 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
                 evs.append(("playbook.step_overdue", opened + timedelta(minutes=late),
                             {"playbook": "property_mass", "step": step, "title": title, "round": 1,
                              "due_at": (opened + timedelta(minutes=late)).isoformat(), "demo": True}))
-        evs += [("reply.issued", at("written_reply"), {"demo": True}),
+        evs += [("reply.issued", at("written_reply"), {"demo": True, "late": m["written_reply"] > 24 * 60,
+                                                       "due_at": (opened + timedelta(hours=24)).isoformat()}),
                 ("status.changed", at("resolution"), {"from": "command", "to": "resolved"}),
                 ("archive.recorded", at("close"), {"round": 1, "problem_type": path, "root_cause": "",
                                                    "handling": handling, "satisfaction": sat, "paid": paid}),
@@ -182,7 +184,8 @@ def generate(session: Session, *, count: int, days: int = 183, seed: int = 14, e
     return len(incidents)
 
 
-def load_demo_history(session: Session, inc: Incident, users: dict[str, Any]) -> None:
-    """DEMO_HOOK: six months of closed demo cases (about 150), once."""
-    if session.scalar(select(Incident.id).where(Incident.ref.like(f"{DEMO_PREFIX}%")).limit(1)) is None:
-        generate(session, count=160)
+def load_demo_history(session: Session) -> int:
+    """`concord demo`: six months of closed demo cases (about 150), once; how many were added."""
+    if session.scalar(select(Incident.id).where(Incident.ref.like(f"{DEMO_PREFIX}%")).limit(1)) is not None:
+        return 0
+    return generate(session, count=160)

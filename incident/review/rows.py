@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from incident.closing.models import ArchiveRecord, ImprovementAction, ProblemType
 from incident.models import Incident
 
-DEMO_PREFIX = "DEMO-"   # demo history (incident/review/history.py): shown as 演示数据 on the review
+DEMO_PREFIX = "演示-"   # demo history (incident/review/history.py): shown as 演示数据 on the review
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,9 @@ def cases(session: Session, start: datetime, end: datetime, *, place: str | None
         stmt = stmt.where(Incident.place == place)
     latest: dict[int, Case] = {}
     for r in session.execute(stmt):
+        latest.pop(r[0], None)  # a later round replaces the earlier one, and takes its place in the order
         latest[r[0]] = Case(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7] or {})
-    out = list(latest.values())
+    out = list(latest.values())  # in closing order
     if type_id is not None:
         tax = tax or taxonomy(session)
         out = [c for c in out if tax.matches(c.type_id, type_id)]

@@ -1,6 +1,7 @@
 """The review of a period: every figure in one JSON-ready dict (the page, the PDF and the API show it)."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,14 +71,16 @@ def review(session: Session, *, actor: Actor, period: Period, place: str | None 
     window = timedelta(days=targets.repeat_window_days)
     start, end = period.start, period.end
     fetched = cases(session, min(months[0].start, start - window), end, place=place, type_id=type_id, tax=tax)
-    inside = [c for c in fetched if c.closed_at >= start]
-    before = [c for c in fetched if c.closed_at < start and c.closed_at >= start - window]
+    cut = bisect_left([c.closed_at for c in fetched], start)
+    inside, earlier = fetched[cut:], fetched[:cut]
+    before = [c for c in earlier if c.closed_at >= start - window]
     ids = [c.incident_id for c in inside]
-    trend = []
+    trend, closed = [], [c.closed_at for c in fetched]  # fetched is in closing order
     for m in months:
-        got = figures.satisfaction([c for c in fetched if m.start <= c.closed_at < m.end], targets.satisfaction)
+        got = figures.satisfaction(fetched[bisect_left(closed, m.start):bisect_left(closed, m.end)],
+                                   targets.satisfaction)
         trend.append({"month": m.key(), "cases": got["cases"], "answered": got["answered"], "share": got["share"]})
-    same_place = repeats.place_and_type(inside, [c for c in fetched if c.closed_at < start], targets.repeat_window_days, tax)
+    same_place = repeats.place_and_type(inside, earlier, targets.repeat_window_days, tax)
     phones = repeats.phones(session, inside, before)
     return {
         "period": period.to_dict(), "filters": {"place": place or None, "problem_type_id": type_id},

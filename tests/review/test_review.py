@@ -97,7 +97,7 @@ def test_review_matches_an_independent_computation(session, manager) -> None:  #
     assert {p["name"]: p["count"] for p in got["places"]} == dict(want["places"])
     assert {o["step"]: o["count"] for o in got["overdue_steps"]} == dict(want["overdue"])
     # the generated cases are real chains: each verifies
-    inc = session.scalar(select(Incident).where(Incident.ref.like("DEMO-%")))
+    inc = session.scalar(select(Incident).where(Incident.ref.like("演示-%")))
     assert verify_chain(session, inc.id, anchor_seq=inc.last_seq, anchor_hash=inc.head_hash).ok
 
 
@@ -152,7 +152,7 @@ def test_a_handful_worked_out_by_hand(session, manager) -> None:  # type: ignore
     assert got["paid"] == {"compensation": "350.50", "indemnity": "0.00", "other": "0.00", "total": "350.50"}
     rep = got["repeats"]
     assert rep["place_type"] == [{"place": "锦绣花园", "type": "停车费争议", "group": "停车/收费", "repeats": 1,
-                                  "refs": ["T-0", "T-1", "T-2"]}]
+                                  "refs": ["T-1", "T-2"]}]  # T-0 is 32 days before T-1
     assert rep["phones"] == [{"masked": privacy.mask_phone("13900001111"), "incidents": 2, "refs": ["T-1", "T-2"]}]
     assert got["improvements"]["open"] == got["improvements"]["overdue"] == 1
     only = review(session, actor=manager.actor, period=NOV, now=END, place="翠湖苑")
@@ -212,3 +212,12 @@ def test_review_pdf_reads_back_in_chinese_with_its_figures_and_charts(session, m
                                                for r, g, b in colours)  # the Pareto's blue bars are drawn
     en = review_pdf(data, locale="en")
     assert en[:4] == b"%PDF"
+
+
+def test_the_demo_history_is_marked_and_loaded_once(session) -> None:  # type: ignore[no-untyped-def]
+    added = history.load_demo_history(session)
+    assert 120 < added <= 160 and history.load_demo_history(session) == 0
+    demo = list(session.scalars(select(Incident).where(Incident.ref.like("演示-%"))))
+    assert len(demo) == added and all(i.title.startswith("【演示数据】") and i.status == "closed" for i in demo)
+    months = {period.month(i.closed_at.year, i.closed_at.month).key() for i in demo}
+    assert len(months) >= 6  # about six months of history, up to now

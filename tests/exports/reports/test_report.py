@@ -58,3 +58,26 @@ def test_the_charts_are_drawn_on_the_first_page(report, tmp_path):
     page = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
     blue = sum(1 for px in page.getdata() if px[2] > 150 and px[0] < 90)  # the funnel's bars
     assert blue > 200, blue
+
+
+# -- issue 14: what the callbacks and the ledger add to the first page and the funnel
+def test_money_paid_callbacks_and_the_paid_stage(report):
+    path, stages, inc = report
+    first = _text(path, "-f", "1", "-l", "1").replace(" ", "")
+    assert "已付金额" in first and "补偿：已付¥60.00/约定¥120.00·尚欠¥60.00" in first  # two claimants agreed 60 each, one paid
+    assert "尚无答复" in first  # callbacks were scheduled, none answered
+    assert list(stages)[-1] == "paid" and stages["paid"] == 1  # the one claimant whose agreed money is paid
+
+
+def test_the_satisfaction_line_counts_the_answers(session):  # type: ignore[no-untyped-def]
+    from exports.reports import followup
+    from incident.timeline.render import Say
+    from tests.factories import call_everyone_back, make_incident, make_user
+    leader = make_user(session, "manager")
+    inc = make_incident(session, leader)
+    say = Say("zh_CN")
+    assert followup.satisfaction_lines(session, inc, say) == []   # no callbacks: no line at all
+    call_everyone_back(session, inc, leader.actor)
+    ((label, text),) = followup.satisfaction_lines(session, inc, say)
+    assert label == "满意度" and text.startswith("满意及以上 100%（1 人答复：满意 1")
+    assert followup.paid_lines(session, inc, say) == []           # nothing agreed: no money line
