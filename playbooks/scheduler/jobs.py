@@ -56,11 +56,15 @@ def _claim_due(session: Session, kind: str, now: datetime, holder: str, skip: se
     if skip:
         due = due.where(ci.id.not_in(skip))
     if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(of=ci, skip_locked=True)  # two schedulers share, neither waits
+        # two schedulers share, neither waits; as a CTE, evaluated once (an IN (subquery … LIMIT)
+        # may be re-scanned by the planner and claim more than the LIMIT)
+        picked = due.with_for_update(of=ci, skip_locked=True).cte("due")
+        where = ChecklistItem.id == picked.c.id
+    else:
+        where = ChecklistItem.id.in_(due.scalar_subquery())
     values = {kind: now} | ({"fired_by": holder} if kind == "fired_at" else {})
     return list(session.scalars(update(ChecklistItem).where(
-        ChecklistItem.id.in_(due.scalar_subquery()), getattr(ChecklistItem, kind).is_(None),
-        ChecklistItem.status == PENDING).values(**values)
+        where, getattr(ChecklistItem, kind).is_(None), ChecklistItem.status == PENDING).values(**values)
         .returning(ChecklistItem.id).execution_options(synchronize_session=False)))
 
 
