@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, load_only
 
 from incident import clock, timeline
 from incident.access.actor import SYSTEM
@@ -105,10 +105,15 @@ def _load(session: Session, kind: str, ids: list[int]) -> tuple[list[ChecklistIt
                                              .execution_options(populate_existing=True)))
     incidents = {i.id: i for i in session.scalars(
         select(Incident).where(Incident.id.in_({i.incident_id for i in items})).order_by(Incident.id)
+        .options(load_only(*_INCIDENT_COLUMNS))  # what the actions read; the rest loads if asked
         .with_for_update().execution_options(populate_existing=True))}
     session.info[channels.CACHE], session.info[inbox.LOCALES] = {}, {}
     actions.preload_seats(session, set(incidents))
     return items, incidents
+
+
+_INCIDENT_COLUMNS = (Incident.id, Incident.ref, Incident.title, Incident.status, Incident.grade,
+                     Incident.last_seq, Incident.head_hash, Incident.formed_at)
 
 
 class _BatchFailed(Exception):
