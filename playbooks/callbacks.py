@@ -85,6 +85,7 @@ def schedule_incident(session: Session, inc: Incident) -> int:
 # reads them all, as before.
 _checked: "weakref.WeakKeyDictionary[Any, dict[int, tuple[str, float]]]" = weakref.WeakKeyDictionary()
 RECHECK = 30.0
+RECHECK_SLICE = 20  # unchanged incidents re-read per pass: a long scan never stalls the firing thread
 
 
 def carry(bind: Any, heads: dict[int, tuple[str, str]]) -> None:
@@ -109,10 +110,14 @@ def _schedule_all(factory: Callable[[], Session], recheck: float | None = None) 
         for gone in set(checked) - set(heads):
             checked.pop(gone, None)
         todo, now = [], time.monotonic()
-        for incident_id, head in heads.items():
-            seen = checked.get(incident_id)
-            if recheck is not None and seen is not None and seen[0] == head and now - seen[1] < recheck:
-                continue
+        wanted = list(heads)
+        if recheck is not None:  # changed or never read: all; unchanged: the oldest few past `recheck`
+            fresh = [i for i in heads if i not in checked or checked[i][0] != heads[i]]
+            stale = sorted((checked[i][1], i) for i in heads if i in checked and checked[i][0] == heads[i]
+                           and now - checked[i][1] >= recheck)
+            wanted = fresh + [i for _at, i in stale[:RECHECK_SLICE]]
+        for incident_id in wanted:
+            head = heads[incident_id]
             inc = s.get(Incident, incident_id)
             if inc is not None and _due_rounds(s, inc):
                 todo.append(incident_id)

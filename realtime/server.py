@@ -24,6 +24,8 @@ def start_embedded_scheduler(app):  # type: ignore[no-untyped-def]
     from exports.audit.checkpoints import scheduled_job  # -- audit (issue 17): signed chain-head checkpoints
     factory, settings = app.extensions["concord.sessions"], app.extensions["concord.settings"]
     runner = Runner(factory, extra_jobs=[scheduled_job(factory, settings)])
+    # -- restart recovery (issue 16): start() first fires every deadline that fell due while no
+    # scheduler ran, in batches — here, before gunicorn's worker accepts its first connection
     runner.start()
     app.extensions["concord.scheduler"] = runner
     return runner

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, load_only
 
 from incident import clock, timeline
 from incident.access.actor import SYSTEM
@@ -57,11 +57,15 @@ def _claim_due(session: Session, kind: str, now: datetime, holder: str, skip: se
     if skip:
         due = due.where(ci.id.not_in(skip))
     if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(of=ci, skip_locked=True)  # two schedulers share, neither waits
+        # two schedulers share, neither waits; as a CTE, evaluated once (an IN (subquery … LIMIT)
+        # may be re-scanned by the planner and claim more than the LIMIT)
+        picked = due.with_for_update(of=ci, skip_locked=True).cte("due")
+        where = ChecklistItem.id == picked.c.id
+    else:
+        where = ChecklistItem.id.in_(due.scalar_subquery())
     values = {kind: now} | ({"fired_by": holder} if kind == "fired_at" else {})
     return list(session.scalars(update(ChecklistItem).where(
-        ChecklistItem.id.in_(due.scalar_subquery()), getattr(ChecklistItem, kind).is_(None),
-        ChecklistItem.status == PENDING).values(**values)
+        where, getattr(ChecklistItem, kind).is_(None), ChecklistItem.status == PENDING).values(**values)
         .returning(ChecklistItem.id).execution_options(synchronize_session=False)))
 
 
@@ -102,10 +106,15 @@ def _load(session: Session, kind: str, ids: list[int]) -> tuple[list[ChecklistIt
                                              .execution_options(populate_existing=True)))
     incidents = {i.id: i for i in session.scalars(
         select(Incident).where(Incident.id.in_({i.incident_id for i in items})).order_by(Incident.id)
+        .options(load_only(*_INCIDENT_COLUMNS))  # what the actions read; the rest loads if asked
         .with_for_update().execution_options(populate_existing=True))}
     session.info[channels.CACHE], session.info[inbox.LOCALES] = {}, {}
     actions.preload_seats(session, set(incidents))
     return items, incidents
+
+
+_INCIDENT_COLUMNS = (Incident.id, Incident.ref, Incident.title, Incident.status, Incident.grade,
+                     Incident.last_seq, Incident.head_hash, Incident.formed_at)
 
 
 class _BatchFailed(Exception):
