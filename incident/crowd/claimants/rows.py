@@ -10,6 +10,7 @@ checks that both give the same report and rows).
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from incident.crowd.claimants import fields as f
@@ -18,6 +19,7 @@ from incident.crowd.claimants.fields import ClaimantIn
 from incident.crowd.claimants.numbers import id_number
 from incident.errors import ValidationError
 
+_ORDER = ("name", "unit", "phone", "id_number", "segment")
 Good = tuple[int, ClaimantIn, tuple[str, str], dict[str, str]]  # row number, fields, (phone index, unit key), attrs
 
 
@@ -28,29 +30,39 @@ def judge_rows(j: Any, p: m.Plan, rows: list[tuple[int, list[Any]]]) -> list[Goo
     run, plain, index, unit_key = m.run, f.plain_texts, j.cp.index, f.unit_key
     seen_p, seen_u, known_p, known_u = j.seen["phone"], j.seen["unit"], j.known["phone"], j.known["unit"]
     limit = m.MAX_ATTRIBUTE_CHARS
+    # every field one column of its own and no other column (a plain list): the five cells in one C call
+    five = None
+    if p.direct is not None and not p.attrs and not p.direct[3]:
+        where = dict(zip(p.direct[0], p.direct[1](list(range(p.direct[2])))))
+        five = itemgetter(*(where[k] for k in _ORDER))
+    width = p.direct[2] if p.direct is not None else 0
+    values: dict[str, Any] | None
+    attrs: dict[str, str]
     for number, raw in rows:
-        values, attrs = run(p, raw)
-        phone, segment = values.get("phone"), values.get("segment")
-        if segment is None:
-            segment = ""
+        if five is not None and len(raw) >= width:
+            name, unit, phone, ident, cell = five(raw)
+            values, attrs = None, {}
+        else:
+            values, attrs = run(p, raw)
+            name, unit, phone, ident, cell = (values.get(k) for k in _ORDER)
+        segment = "" if cell is None else cell
         if type(phone) is str and len(phone) == 11 and phone.isascii() and phone.isdigit() and phone[0] == "1" \
-                and phone[1] > "2" and plain(values.get("name"), values.get("unit"), segment) \
+                and phone[1] > "2" and plain(name, unit, segment) \
                 and (not attrs or max(map(len, attrs.values())) <= limit):
-            ident = values.get("id_number")
             try:
-                ident = "" if ident is None or ident == "" else id_number(ident)
+                checked = "" if ident is None or ident == "" else id_number(ident)
             except ValidationError:
-                ident = None
-            if ident is not None:
-                unit = values["unit"]
+                checked = None
+            if checked is not None:
                 pidx, ukey = index(phone), unit_key(unit)
                 if pidx not in seen_p and pidx not in known_p and not (ukey and (ukey in seen_u or ukey in known_u)):
                     seen_p[pidx] = number
                     if ukey:
                         seen_u[ukey] = number
-                    good.append((number, ClaimantIn(values["name"], unit, segment, phone, ident), (pidx, ukey),
-                                 attrs))
+                    good.append((number, ClaimantIn(name, unit, segment, phone, checked), (pidx, ukey), attrs))
                     continue
+        if values is None:
+            values = dict(zip(_ORDER, (name, unit, phone, ident, cell)))
         c = j.parse(number, values, attrs)  # the general path: reports what is wrong, field by field
         if c is None:
             continue

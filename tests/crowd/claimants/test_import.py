@@ -156,7 +156,8 @@ def test_the_inline_row_loop_gives_what_the_general_path_gives(session, monkeypa
     files = [("bad.csv", csv_with_bad_rows(400)[0])] + [
         (p.name, p.read_bytes()) for p in sorted((Path(__file__).parent / "files").iterdir())
         if p.suffix in (".csv", ".xlsx")]
-    dup = "姓名,房号,手机,订单金额\n甲,1-1-101,13800000001,1\n乙,1-1-101,13800000002,x\n丙,1-1-102,13800000001,\n丁,1-1-103,13800000003," + "9" * 1001 + "\n"
+    dup = ("姓名,房号,手机,订单金额\n甲,1-1-101,13800000001,1\n乙,1-1-101,13800000002,x\n"
+           "丙,1-1-102,13800000001,\n丁,1-1-103,13800000003," + "9" * 1001 + "\n")
     files.append(("dup.csv", dup.encode()))
 
     def judged(name, data):
