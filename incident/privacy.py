@@ -54,13 +54,10 @@ class FieldCipher:
     def encrypt_many(self, values: list[str]) -> list[str]:
         """encrypt() for a batch (a bulk import): one read of random nonces for all of them."""
         nonces = os.urandom(12 * len(values))
-        seal, aad, b64, url = self._gcm.encrypt, _GCM_AAD, binascii.b2a_base64, _URLSAFE
-        out = []
-        for i, value in enumerate(values):
-            nonce = nonces[12 * i:12 * i + 12]
-            out.append(_GCM_PREFIX + b64(nonce + seal(nonce, value.encode("utf-8"), aad), newline=False)
-                       .translate(url).decode("ascii"))
-        return out
+        seal, aad, b64, url, prefix = self._gcm.encrypt, _GCM_AAD, binascii.b2a_base64, _URLSAFE, _GCM_PREFIX
+        cut = (nonces[i:i + 12] for i in range(0, len(nonces), 12))
+        return [prefix + b64(nonce + seal(nonce, value.encode("utf-8"), aad), newline=False).translate(url)
+                .decode("ascii") for nonce, value in zip(cut, values)]
 
     def decrypt(self, token: str) -> str:
         try:

@@ -67,13 +67,16 @@
     body.textContent = "";
     (res.preview || []).forEach(function (r) {
       var attrs = Object.keys(r.attributes || {}).map(function (k) { return k + ": " + r.attributes[k]; }).join(" · ");
-      var tr = el("tr", { "data-row": r.row, cls: r.errors.length ? "bad" : "" }, [el("td", { text: String(r.row) })]);
+      var tr = el("tr", { "data-row": r.row, cls: r.errors.length ? "bad" : "" }, [el("td", { cls: "row-no", text: String(r.row) })]);
       if (r.errors.length) {
-        tr.appendChild(el("td", { colspan: "5", cls: "error", text: r.errors.map(message).join("；") }));
+        tr.appendChild(el("td", { colspan: "4", cls: "error", text: r.errors.map(message).join("；") }));
       } else {
-        [r.name, r.unit, r.phone, r.segment, attrs].forEach(function (v) { tr.appendChild(el("td", { text: v || "" })); });
+        [r.name, r.unit, r.phone, r.segment].forEach(function (v) { tr.appendChild(el("td", { text: v || "" })); });
       }
       body.appendChild(tr);
+      if (attrs && !r.errors.length) {  // the file's other columns under the row, the width of the table (a phone is narrow)
+        body.appendChild(el("tr", { cls: "extra", "data-row": r.row }, [el("td"), el("td", { colspan: "4", text: T.other + ": " + attrs })]));
+      }
     });
     var s = res.summary, line = document.getElementById("import-summary");
     line.textContent = s ? fmt(T.summary, { would: s.would_store, rows: s.rows, bad: s.bad_rows, blank: s.blank_rows.length })
@@ -122,11 +125,12 @@
     out.appendChild(el("p", { cls: "import-done", text: fmt(T.report, { stored: rep.stored, rows: rep.rows,
       bad: rep.bad_rows, blank: (rep.blank_rows || []).length }) }));
     if (rep.errors.length || (rep.blank_rows || []).length) {
-      var t = el("table", { cls: "table" }, rep.errors.slice(0, 500).map(function (x) {
-        return el("tr", {}, [el("td", { text: T.row + " " + x.row }), el("td", { text: x.message_local || x.message })]);
-      }).concat((rep.blank_rows || []).slice(0, 100).map(function (n) {
-        return el("tr", {}, [el("td", { text: T.row + " " + n }), el("td", { text: T.blank })]);
-      })));
+      var lines = rep.errors.slice(0, 500).map(function (x) { return [x.row, x.message_local || x.message]; })
+        .concat((rep.blank_rows || []).slice(0, 100).map(function (n) { return [n, T.blank]; }));
+      lines.sort(function (a, b) { return a[0] - b[0]; });  // in the file's order, blank rows among the others
+      var t = el("table", { cls: "table" }, lines.map(function (l) {
+        return el("tr", {}, [el("td", { cls: "row-no", text: T.row + " " + l[0] }), el("td", { text: l[1] })]);
+      }));
       out.appendChild(el("div", { cls: "scroll" }, [t]));
     }
     out.appendChild(el("a", { cls: "btn small", href: base + "/" + stage.stage_id + "/report.xlsx", text: T.download }));

@@ -24,6 +24,7 @@ from incident.crowd.claimants import fields as f
 from incident.crowd.claimants import mapping as m
 from incident.crowd.claimants.fields import ClaimantIn
 from incident.crowd.claimants.models import Claimant, ClaimantStatus
+from incident.crowd.claimants.rows import judge_rows
 from incident.crowd.claimants.service import LIVE, active_count, may_reveal, regrade_after
 from incident.crowd.claimants.tabular import Sheet, read_sheet
 from incident.errors import ValidationError
@@ -169,17 +170,9 @@ def judge(session: Session, inc: Incident, sheet: Sheet, cols: dict[str, list[st
     j = Judge(session, inc, report, locale, names)
     mask_phone, mask_id = privacy.mask_phone, privacy.mask_id
     now, active, inc_id = clock.now(), ClaimantStatus.ACTIVE.value, inc.id
-    good: list[tuple[int, ClaimantIn, tuple[str, str], dict[str, str]]] = []
     p = m.plan(cols, sheet.header)
     with _gc_paused():
-        for number, raw in sheet.rows:
-            values, attrs = m.run(p, raw)
-            c = j.parse(number, values, attrs)
-            if c is None:
-                continue
-            keys = j.duplicate(number, c)
-            if keys is not None:
-                good.append((number, c, keys, attrs))
+        good = judge_rows(j, p, sheet.rows)
         # one batch each (one read of random nonces): cheaper than a call per value
         idents = [c.id_number for _n, c, _k, _a in good if c.id_number]
         phones = j.cp.encrypt_many([c.phone for _n, c, _k, _a in good]) if encrypt else [""] * len(good)

@@ -141,3 +141,36 @@ def test_blind_index_and_batch_encryption_are_the_plain_constructions():
     tokens = cp.encrypt_many(values)
     assert [cp.decrypt(t) for t in tokens] == values and len(set(tokens)) == 4  # a fresh nonce each
     assert len({t[3:19] for t in tokens}) == 4 and cp.encrypt_many([]) == []
+
+
+def test_the_inline_row_loop_gives_what_the_general_path_gives(session, monkeypatch):
+    """Every file of these tests judged twice: as the importer does, and with the inline path switched off."""
+    from pathlib import Path
+
+    from incident.crowd.claimants import fields as f
+    from incident.crowd.claimants import importer
+    from incident.crowd.claimants import mapping as m
+    from incident.crowd.claimants.tabular import read_sheet
+    from tests.crowd.helpers import csv_with_bad_rows
+    inc, _leader = crowd_incident(session)
+    files = [("bad.csv", csv_with_bad_rows(400)[0])] + [
+        (p.name, p.read_bytes()) for p in sorted((Path(__file__).parent / "files").iterdir())
+        if p.suffix in (".csv", ".xlsx")]
+    dup = ("姓名,房号,手机,订单金额\n甲,1-1-101,13800000001,1\n乙,1-1-101,13800000002,x\n"
+           "丙,1-1-102,13800000001,\n丁,1-1-103,13800000003," + "9" * 1001 + "\n")
+    files.append(("dup.csv", dup.encode()))
+
+    def judged(name, data):
+        sheet = read_sheet(name, data)
+        cols = m.check(m.propose(sheet.header, [r for _n, r in sheet.rows[:20]]), sheet.header)
+        rep = importer.ImportReport(mode="skip_invalid", filename=name, rows=len(sheet.rows), mapping=cols)
+        rows = importer.judge(session, inc, sheet, cols, rep, "zh_CN", True, encrypt=False)
+        return [r[:5] + r[6:11] + r[12:] for r in rows], rep.to_dict()  # not the cipher, not the time
+
+    fast = {name: judged(name, data) for name, data in files}
+    assert sum(len(rows) for rows, _rep in fast.values()) > 380
+    monkeypatch.setattr(f, "plain_texts", lambda *_a: False)  # every row through parse()/duplicate()/text()
+    for name, data in files:
+        assert judged(name, data) == fast[name], name
+    assert [(e["row"], e["reason"]) for e in fast["dup.csv"][1]["errors"]] == [
+        (3, "duplicate_in_file"), (4, "duplicate_in_file"), (5, "too_long")]

@@ -132,7 +132,8 @@ def test_the_fixtures_are_what_the_readme_says():
             assert b"<Application>LibreOffice" in z.read("docProps/app.xml"), name
     owners = list(load_workbook(FILES / "owners-libreoffice.xlsx", read_only=True).active.iter_rows(values_only=True))
     assert owners[1][1:5] == (3, 1, 1201, 13812345678) and isinstance(owners[6][5], float)  # an ID as a number
-    shop = list(load_workbook(FILES / "shop-orders-libreoffice.xlsx", read_only=True).active.iter_rows(values_only=True))
+    shop = list(load_workbook(FILES / "shop-orders-libreoffice.xlsx", read_only=True).active
+                .iter_rows(values_only=True))
     assert isinstance(shop[2][6], datetime) and shop[5][4] == 1591234567
     raw = (FILES / "shop-orders-gb18030.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
