@@ -1,6 +1,8 @@
 """The benchmark harness: every result says the load it ran under; bench/audit measures a real chain."""
 from __future__ import annotations
 
+import pytest
+
 from bench import __main__ as harness
 from bench import audit
 
@@ -16,3 +18,18 @@ def test_audit_bench_verifies_the_chain_it_built_and_reports_a_ratio():
     r = audit.run(events=600)
     assert r["events"] == 600 and 0 < r["ratio"] < 1  # re-encoding costs more than hashing alone
     assert r["verify_events_per_s"] > 0 and set(r["peak_memory_bytes"]) == {"60 events", "600 events"}
+
+
+@pytest.mark.slow
+def test_ingest_bench_counts_acknowledged_writes_that_were_broadcast_once():
+    """Quick mode: a real server, two writers for a second; every acknowledged note reached the
+    room exactly once, and the baseline ran on the same disk in the same run."""
+    from bench import ingest
+    r = ingest.run(quick=True)
+    lite = r["sqlite"]
+    app = lite["app"]
+    assert app["writes"] > 0 and app["errors"] == []
+    assert app["broadcast"] == app["writes"] and app["missing"] == app["over_delivered"] == 0
+    assert lite["raw_tx_per_s"] > 0 and len(lite["raw_tx_per_s_before_after"]) == 2
+    assert r["ratio"] == lite["ratio"] == round(app["writes_per_s"] / lite["raw_tx_per_s"], 3)
+    assert r["met"] is None and r["target_ratio"] == 0.25  # quick: a smoke run, not a measurement
