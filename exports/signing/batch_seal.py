@@ -74,11 +74,13 @@ def pages(factory: Callable[[], Session], b: AgreementBatch, settings: Settings,
                 if ag.status != S.SIGNED.value:
                     refused[item_id] = ("not_signed", {"status": ag.status})
                     continue
-                try:
-                    sealing.check_sealable(ag)
-                except Conflict as err:
-                    refused[item_id] = rows.why(err)
-                    continue
+                if not (ag.approved_hash and ag.terms_hash == ag.approved_hash == ag.signed_hash and ag.signature):
+                    try:  # the stored hashes disagree: refused now, with check_sealable's reason
+                        sealing.check_sealable(ag)
+                    except Conflict as err:
+                        refused[item_id] = rows.why(err)
+                        continue
+                # the terms are hashed again from the JSON under the locks before a seal is stored
                 inp = sealing.render_input(s, ag, head_hash=head, public_url=settings.public_url,
                                            head_seq=head_seq, clear_ids=clear)
                 jobs[item_id] = Job(ag.id, ag.ref, ag.approved_hash or "", inp.content_sha256, head, inp)
