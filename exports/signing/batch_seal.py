@@ -38,7 +38,7 @@ from incident.settings import Settings
 
 PAGE = 100              # documents prepared per read
 CHUNK = 50              # results stored per write transaction (at most)
-CHUNK_WAIT = 1.0        # seconds: store what has arrived after this long, even a short chunk
+CHUNK_WAIT = 0.25       # seconds: store what has arrived after this long (progress stays live)
 NO_RESULT_LIMIT = 300.0  # seconds without any sealed document: the pool is taken for hung
 Refusal = tuple[str, dict[str, Any]]
 
@@ -177,6 +177,8 @@ class _Run:
             self.last_result = time.monotonic()
             item_id, job = self.jobs.pop(agreement_id)
             self.buffer.append(Entry(item_id, job, pdf, err))
+            if time.monotonic() >= until:
+                return  # the window is over: store what came (progress stays live)
 
     def store(self) -> bool:
         chunk, self.buffer = self.buffer[:CHUNK], self.buffer[CHUNK:]
