@@ -30,9 +30,26 @@ def test_scaleout_bench_delivers_every_event_once_through_two_servers():
     for side in ("single", "scaled"):
         assert r[side]["events"] > 0 and r[side]["missing"] == 0 and r[side]["duplicates"] == 0, r[side]
     assert r["delivered_exactly_once"] is True and r["p99_added_ms"] is not None
+
+
 def test_review_bench_agrees_with_its_sql_and_reports_a_ratio():
     """bench/review checks that review() and the hand-written SQL give the same figures before timing."""
     from bench import review
     r = review.run(cases=150)
     assert 100 < r["cases"] <= 150 and r["review_s"] > 0 and r["sql_s"] > 0
     assert r["figures_agree"] is True and r["ratio"] > 0 and r["target"] == "<= 3"
+
+
+@pytest.mark.slow
+def test_ingest_bench_counts_acknowledged_writes_that_were_broadcast_once():
+    """Quick mode: a real server, two writers for a second; every acknowledged note reached the
+    room exactly once, and the baseline ran on the same disk in the same run."""
+    from bench import ingest
+    r = ingest.run(quick=True)
+    lite = r["sqlite"]
+    app = lite["app"]
+    assert app["writes"] > 0 and app["errors"] == []
+    assert app["broadcast"] == app["writes"] and app["missing"] == app["over_delivered"] == 0
+    assert lite["raw_tx_per_s"] > 0 and len(lite["raw_tx_per_s_before_after"]) == 2
+    assert r["ratio"] == lite["ratio"] == round(app["writes_per_s"] / lite["raw_tx_per_s"], 3)
+    assert r["met"] is None and r["target_ratio"] == 0.25  # quick: a smoke run, not a measurement

@@ -38,7 +38,7 @@ from incident.settings import Settings
 
 PAGE = 100              # documents prepared per read
 CHUNK = 50              # results stored per write transaction (at most)
-CHUNK_WAIT = 1.0        # seconds: store what has arrived after this long, even a short chunk
+CHUNK_WAIT = 0.25       # seconds: store what has arrived after this long (progress stays live)
 NO_RESULT_LIMIT = 300.0  # seconds without any sealed document: the pool is taken for hung
 Refusal = tuple[str, dict[str, Any]]
 
@@ -74,11 +74,13 @@ def pages(factory: Callable[[], Session], b: AgreementBatch, settings: Settings,
                 if ag.status != S.SIGNED.value:
                     refused[item_id] = ("not_signed", {"status": ag.status})
                     continue
-                try:
-                    sealing.check_sealable(ag)
-                except Conflict as err:
-                    refused[item_id] = rows.why(err)
-                    continue
+                if not (ag.approved_hash and ag.terms_hash == ag.approved_hash == ag.signed_hash and ag.signature):
+                    try:  # the stored hashes disagree: refused now, with check_sealable's reason
+                        sealing.check_sealable(ag)
+                    except Conflict as err:
+                        refused[item_id] = rows.why(err)
+                        continue
+                # the terms are hashed again from the JSON under the locks before a seal is stored
                 inp = sealing.render_input(s, ag, head_hash=head, public_url=settings.public_url,
                                            head_seq=head_seq, clear_ids=clear)
                 jobs[item_id] = Job(ag.id, ag.ref, ag.approved_hash or "", inp.content_sha256, head, inp)
@@ -175,6 +177,8 @@ class _Run:
             self.last_result = time.monotonic()
             item_id, job = self.jobs.pop(agreement_id)
             self.buffer.append(Entry(item_id, job, pdf, err))
+            if time.monotonic() >= until:
+                return  # the window is over: store what came (progress stays live)
 
     def store(self) -> bool:
         chunk, self.buffer = self.buffer[:CHUNK], self.buffer[CHUNK:]

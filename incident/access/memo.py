@@ -4,8 +4,9 @@ A web request asks the same questions several times (the permission hook, then t
 "which seats does this user hold here?"; the note's keyword scan, then the re-triage: "which
 risk terms are active?"). `remember(session, key, compute)` answers the second time from memory.
 The memory is forgotten whenever the session flushes, runs an INSERT/UPDATE/DELETE statement,
-commits or rolls back, and is not used while the session holds unflushed changes — so an answer
-is always what a query would return at that moment (a query would autoflush first).
+commits, rolls back or otherwise ends a transaction (a savepoint too), and is not used while the
+session holds unflushed changes — so an answer is always what a query would return at that moment
+(a query would autoflush first).
 """
 from __future__ import annotations
 
@@ -38,6 +39,6 @@ def _on_execute(state: ORMExecuteState) -> None:
         forget(state.session)
 
 
-for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback", "after_transaction_end"):
     event.listen(Session, _name, forget)
 event.listen(Session, "do_orm_execute", _on_execute)

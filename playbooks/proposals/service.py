@@ -40,6 +40,8 @@ def on_retriage(session: Session, inc: Incident, actor: Actor, before: dict[str,
 
 def follow_formation_clock(session: Session, inc: Incident) -> bool:
     """Move the pending formation item to the incident's (restarted) formation deadline; it fires anew."""
+    if inc.formed_at is not None:
+        return False  # formed: the clock has stopped (decided before asking the database)
     item = session.scalar(select(ChecklistItem).where(
         ChecklistItem.incident_id == inc.id, ChecklistItem.kind == ItemKind.FORMATION.value,
         ChecklistItem.status == ItemStatus.PENDING.value))
@@ -70,6 +72,8 @@ def propose_new(session: Session, inc: Incident, actor: Actor, cause: str) -> li
     if inc.status == IncidentStatus.CLOSED.value:
         return []
     registry, f = loader.registry(), facts(inc)
+    if not any(matches(c, f) for pb in registry.values() for c in pb.default_when):
+        return []  # nothing matches: no need to ask what was attached or proposed before
     seen = set(session.scalars(select(IncidentPlaybook.key).where(IncidentPlaybook.incident_id == inc.id)))
     seen |= set(session.scalars(select(PlaybookProposal.key).where(PlaybookProposal.incident_id == inc.id)))
     out = []
