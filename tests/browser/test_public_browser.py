@@ -3,6 +3,10 @@ live when staff publish it; register; staff confirm; the claimant's code shows t
 second factor their sealed agreement downloads and verifies."""
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+
 import pytest
 from sqlalchemy import select
 
@@ -151,6 +155,15 @@ def test_phone_without_session_follows_registers_and_downloads(chromium, new_pag
     path = tmp_path / f"{ref}.pdf"
     dl.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):  # the agreement prints the progress address and the QR's verify address
+        flat = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+        assert f"{live_server.url}/p" in flat and ref in flat
+        target = re.search(re.escape(live_server.url) + r"/verify\?ref=[A-Z0-9-]+", flat).group(0)
+        phone.goto(target)  # where scanning the QR code leads: works without a login
+        assert "/login" not in phone.url
+        assert phone.locator("#verify-record").get_attribute("data-status") == "sealed"
+        assert ref in phone.locator("#verify-record").inner_text()
+        _no_overflow(phone)
 
     phone.goto(f"{live_server.url}/verify")  # the sealed agreement's QR target, still no login
     phone.set_input_files("#verify-file", str(path))

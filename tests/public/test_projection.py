@@ -14,6 +14,7 @@ sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 HOSTILE = "<script>alert('x')</script>"
 NOTE = "内部备注：老板不同意退款 " + HOSTILE
 FORMULA = "=cmd|' /C calc'!A0"
+CALLBACK_NOTE = "回访备注：诉求人情绪激动，主管说可以私下多赔 " + HOSTILE
 
 
 def _private(session_factory, incident_id: int, own_claimant: int) -> set[str]:
@@ -40,6 +41,10 @@ def _private(session_factory, incident_id: int, own_claimant: int) -> set[str]:
             if c.id != own_claimant:
                 out |= {c.unit}
         out |= {i.owner for i in s.scalars(select(DemandItem).where(DemandItem.incident_id == incident_id))}
+        from incident.callbacks.models import Callback, CallbackAttempt
+        for cb in s.scalars(select(Callback).where(Callback.incident_id == incident_id)):
+            out |= {cb.note, cb.recorded_by_name} | {a.note for a in s.scalars(
+                select(CallbackAttempt).where(CallbackAttempt.callback_id == cb.id))}
     return {x for x in out if isinstance(x, str) and len(x.strip()) >= 2 and x.strip() not in ("系统", "system")}
 
 
@@ -54,6 +59,20 @@ def _fill_with_private_and_hostile_data(app, staff, w) -> None:
                                                     "unit": "=HYPERLINK(\"http://evil\")", "phone": "13700137000",
                                                     "demand": HOSTILE, "consent": True})
     assert r.status_code == 201, r.get_json()
+    board = staff.get(f"/api/v1/incidents/{w.incident_id}/callbacks").get_json()
+    for cb in [c for c in board["callbacks"] if c["status"] == "open"][:2]:  # staff's callback notes
+        r = staff.post(f"/api/v1/incidents/{w.incident_id}/callbacks/{cb['id']}/attempts",
+                       {"channel": "phone", "reached": False, "note": CALLBACK_NOTE})
+        assert r.status_code == 201, r.get_json()
+
+
+def _survey_page(anon, claimant_code: str) -> str:
+    """The claimant's one-time survey link, made from their page as a phone would."""
+    page = anon.get(f"/p?code={claimant_code}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = anon.post("/p/survey", data={"code": claimant_code, "csrf_token": token})
+    assert r.status_code == 302, r.status_code
+    return r.headers["Location"]
 
 
 def _answers(app, codes: dict[str, str], ref: str, pdf: bytes) -> dict[str, tuple[str, str]]:
@@ -70,6 +89,9 @@ def _answers(app, codes: dict[str, str], ref: str, pdf: bytes) -> dict[str, tupl
         out[path] = (r.mimetype, r.get_data(as_text=True))
     r = anon.post("/api/v1/public/verify", data=pdf, content_type="application/pdf")
     out["POST /api/v1/public/verify"] = (r.mimetype, r.get_data(as_text=True))
+    survey = anon.get(_survey_page(anon, cc))
+    assert survey.status_code == 200
+    out["survey link"] = (survey.mimetype, survey.get_data(as_text=True))
     return out
 
 
@@ -81,7 +103,7 @@ def test_no_public_page_or_answer_shows_private_or_hostile_data(world, session_f
     codes = {"incident": issue(staff, w.incident_id)["code"], "claimant": issue(staff, w.incident_id, "claimant", cid)["code"]}
     pdf = app.test_client().post("/api/v1/public/agreement", json={"code": codes["claimant"], "last4": last4}).data
     private = _private(session_factory, w.incident_id, cid)
-    assert NOTE in private and len(private) > 100  # the record really is full
+    assert NOTE in private and CALLBACK_NOTE in private and len(private) > 100  # the record really is full
     answers = _answers(app, codes, ref, pdf)
     leaks = {}
     for path, (mime, text) in answers.items():

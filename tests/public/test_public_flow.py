@@ -89,6 +89,12 @@ def test_claimant_code_items_and_the_sealed_copy_behind_the_second_factor(world,
         text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
         flat = "".join(text.split())
         assert "http://localhost/p" in flat and ref in flat and "http://localhost/verify?ref=" in flat
+        assert code.replace("-", "") not in flat  # a secret shown once: never in the agreement (docs/public.md)
+        # the QR code's target (the verify address printed beside it) answers a phone without a session
+        target = re.search(r"http://localhost(/verify\?ref=[A-Z0-9-]+)", flat).group(1)
+        page = app.test_client().get(target)
+        assert page.status_code == 200 and ref in page.get_data(as_text=True)
+        assert 'data-status="sealed"' in page.get_data(as_text=True)
 
 
 @sqlite_only
