@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, TypeVar
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, text
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
@@ -49,6 +49,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
+class CanonicalJSON(TypeDecorator[Any]):
+    """JSON stored as the canonical text (incident.jsontext: sorted keys, no spaces) — the bytes the
+    timeline's hash chain covers, so verification can hash the stored text without re-encoding it.
+    Other JSON columns keep their keys' order (a file's columns, a mapping)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> Callable[[Any], Any]:
+        return lambda value: None if value is None else jsontext.dumps(value)
+
+
 BUSY_TIMEOUT_MS = 10000  # how long a SQLite writer waits for the lock before "database is locked"
 
 
@@ -64,7 +76,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite connections get WAL, FULL sync, foreign keys and a busy timeout."""
-    kwargs.setdefault("json_serializer", jsontext.dumps)  # what the chain hashes (incident.jsontext)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)

@@ -1,6 +1,6 @@
 """The one JSON text Concord writes: sorted keys, no spaces, UTF-8 as is.
 
-The engine stores every JSON column in this form (incident.db.make_engine), and the timeline's
+The timeline's payload column is stored in this form (incident.db.CanonicalJSON), and the timeline's
 canonical encoding of an event is the same form, so a stored payload is byte for byte what was hashed
 and chain verification can hash the stored text without decoding and re-encoding it.
 """

@@ -25,6 +25,7 @@ from incident import service as incidents
 from incident.access.actor import Actor
 from incident.access.permissions import Action
 from incident.accounts.models import User
+from incident.callbacks.scale import Satisfaction
 from incident.closing import archive
 from incident.closing.models import ArchiveRecord, ImprovementAction
 from incident.closing.rounds import current_round
@@ -72,7 +73,9 @@ def _archive_part(session: Session, inc: Any, _: Any, st: dict[str, Any]) -> lis
                          duration(m.get("minutes"), _)])
         out.append(_table(rows, st, [50 * mm, 60 * mm, 60 * mm]))
         if sat:
-            dist = " · ".join(f"{label(_, 'satisfaction', k)} {v}" for k, v in (sat.get("distribution") or {}).items())
+            counts = sat.get("distribution") or {}  # stored JSON keeps no order: the scale's, best first
+            dist = " · ".join(f"{label(_, 'satisfaction', k.value)} {counts[k.value]}" for k in Satisfaction
+                              if k.value in counts)
             out.append(para(_("Satisfaction: %(text)s", text=dist or "—"), st["body"]))
         else:
             out.append(para(_("Satisfaction: %(text)s", text="—"), st["body"]))

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from exports.charts import crowd
 from exports.reports import summary
 from incident.callbacks import queries as callbacks
+from incident.callbacks.scale import Satisfaction
 from incident.ledger import queries as ledger
 from incident.models import Incident
 from incident.timeline.render import Say
 
-LEVELS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
+LEVELS = tuple(level.value for level in Satisfaction)  # best first
 
 
 def satisfaction_lines(session: Session, inc: Incident, say: Say) -> list[summary.Line]:
