@@ -55,9 +55,17 @@ def check_version(inc: Incident, expected: int | None) -> None:
                        field="version", current_version=inc.version)
 
 
+def note_texts(session: Session, inc: Incident) -> list[str]:
+    """The texts of the incident's notes, read as text alone (no note objects, the collection unloaded)."""
+    if inc.id is None:
+        return [n.text for n in inc.notes]
+    return list(session.scalars(select(IncidentNote.text).where(IncidentNote.incident_id == inc.id)
+                                .order_by(IncidentNote.id)))
+
+
 def run_triage(session: Session, inc: Incident, policy: Policy = Policy()) -> TriageResult:
     """Triage the stored record (texts: demand, prior contact and every note)."""
-    texts = (inc.core_demand, inc.prior_contact, inc.title, *(n.text for n in inc.notes))
+    texts = (inc.core_demand, inc.prior_contact, inc.title, *note_texts(session, inc))
     return triage(TriageInput(headcount=inc.headcount, texts=texts,
                               circumstances=frozenset(inc.circumstances or []), channel=inc.channel,
                               emotion=inc.emotion, demands_consistent=inc.demands_consistent,
@@ -213,8 +221,10 @@ def add_note(session: Session, *, actor: Actor, incident_id: int, text: str) -> 
         raise ValidationError("note text is required", field="text")
     if len(text) > 5000:
         raise ValidationError("note is longer than 5000 characters", field="text")
-    note = IncidentNote(author_id=actor.user_id, author_name=actor.name, at=clock.now(), text=text)
-    inc.notes.append(note)
+    # Added beside the collection, not into it: appending would load every earlier note first.
+    # (setting its incident fills a collection only when it is already loaded)
+    note = IncidentNote(incident=inc, author_id=actor.user_id, author_name=actor.name, at=clock.now(), text=text)
+    session.add(note)
     session.flush()
     from incident.triage.lexicon import find_hits
     hits = find_hits(text, load_terms(session))

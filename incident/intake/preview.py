@@ -42,7 +42,7 @@ def preview(session: Session, *, actor: Actor, incident_id: int, data: Mapping[s
         raise Conflict("the headcount follows the claimant registry; add or withdraw claimants instead",
                        field="headcount")
     merged = {f: getattr(inc, f) for f in EDITABLE} | changes
-    texts = (merged["core_demand"], merged["prior_contact"], merged["title"], *(n.text for n in inc.notes), note)
+    texts = (merged["core_demand"], merged["prior_contact"], merged["title"], *service.note_texts(session, inc), note)
     result = triage(TriageInput(headcount=merged["headcount"], texts=texts,
                                 circumstances=frozenset(merged["circumstances"] or []), channel=merged["channel"],
                                 emotion=merged["emotion"], demands_consistent=merged["demands_consistent"],

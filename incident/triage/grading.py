@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from incident.enums import Channel, Circumstance, Grade, Scope
-from incident.triage.lexicon import Term, find_hits
+from incident.triage.lexicon import Term, find_hits, find_hits_in
 
 # Authority each grade carries: who handles it and the largest goodwill amount it may grant
 # without going one level up (CNY; None = no preset limit, decided by the director).
@@ -105,8 +105,8 @@ def _grade_for(points: int) -> Grade:
 
 def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> TriageResult:
     """Grade an intake: three observations, keyword hits, class and F→A grade with reasons."""
-    text = "\n".join(t for t in inp.texts if t)
-    hits = find_hits(text, lexicon)
+    texts = inp.texts
+    hits = find_hits_in(texts, lexicon)
     cats = {h["category"] for h in hits}
     reasons: list[dict[str, Any]] = []
     points = 0
@@ -115,7 +115,7 @@ def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> 
     obs_emotion = (bool(cats & EMOTION_CATEGORIES) or Circumstance.MEDIA in inp.circumstances
                    or Circumstance.MEDIA_STORY in inp.circumstances)
     obs_consistency = (inp.demands_consistent or bool(inp.prior_contact.strip())
-                       or bool(find_hits(text, CONSISTENCY_PHRASES)))
+                       or bool(find_hits_in(texts, CONSISTENCY_PHRASES)))
     observations = {"headcount": obs_headcount, "emotion": obs_emotion, "consistency": obs_consistency}
     warning_level = sum(observations.values())
 
@@ -153,7 +153,7 @@ def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> 
     if inp.emotion == "angry":
         points += 1
         reasons.append({"code": "angry"})
-    published = Circumstance.MEDIA_STORY in inp.circumstances or bool(find_hits(text, PUBLISHED_PHRASES))
+    published = Circumstance.MEDIA_STORY in inp.circumstances or bool(find_hits_in(texts, PUBLISHED_PHRASES))
     if published:
         points += 2
         reasons.append({"code": "media_story"})
@@ -161,7 +161,7 @@ def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> 
     grade = _grade_for(points)
     # A regulator already involved together with a published story is the director's (A), whatever
     # the headcount: the company now answers in public and to the authorities at once.
-    if published and _regulator_involved(inp, text, lexicon):
+    if published and _regulator_involved(inp, lexicon):
         if grade is not Grade.A:
             grade = Grade.A
         reasons.append({"code": "regulator_and_media"})
@@ -173,10 +173,10 @@ def triage(inp: TriageInput, lexicon: list[Term], policy: Policy = Policy()) -> 
                         observations=observations, hits=hits, reasons=reasons, points=points)
 
 
-def _regulator_involved(inp: TriageInput, text: str, lexicon: list[Term]) -> bool:
+def _regulator_involved(inp: TriageInput, lexicon: list[Term]) -> bool:
     """The regulator already has the case: flagged at intake, named where they already went, or said so."""
     if Circumstance.REGULATOR in inp.circumstances:
         return True
     if any(h["category"] == "regulator" for h in find_hits(inp.prior_contact, lexicon)):
         return True
-    return bool(find_hits(text, REGULATOR_PHRASES))
+    return bool(find_hits_in(inp.texts, REGULATOR_PHRASES))

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 # Traditional → simplified for the characters that occur in the default lexicon.
 _T2S = str.maketrans("報體訴舉記師橫攝協費聞門錄傷電災塌監務禮訟頻盡員場", "报体诉举记师横摄协费闻门录伤电灾塌监务礼讼频尽员场")
@@ -36,12 +37,42 @@ def _pattern(norm_term: str) -> re.Pattern[str]:
     return re.compile(body)
 
 
-def find_hits(text: str, terms: list[Term]) -> list[dict[str, object]]:
+class Matcher:
+    """A term list compiled once, each text's hits remembered.
+
+    Re-triage scans every note of an incident on every write; a note's text never changes, so its
+    hits are computed once per term list and then answered from memory (bounded, least recently used).
+    """
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.terms = [(t, _pattern(normalize(t.term))) for t in terms]
+        self.counts = lru_cache(maxsize=16384)(self._counts)
+
+    def _counts(self, text: str) -> tuple[int, ...]:
+        norm = normalize(text)
+        return tuple(len(p.findall(norm)) for _, p in self.terms)
+
+    def hits(self, texts: Iterable[str]) -> list[dict[str, object]]:
+        """Each term found in any of *texts*, once, with its count summed over the texts."""
+        total = [0] * len(self.terms)
+        for text in texts:
+            if text:
+                for i, n in enumerate(self.counts(text)):
+                    total[i] += n
+        return [{"term": t.term, "category": t.category, "weight": t.weight, "count": n}
+                for (t, _), n in zip(self.terms, total) if n]
+
+
+@lru_cache(maxsize=32)
+def matcher(terms: tuple[Term, ...]) -> Matcher:
+    return Matcher(terms)
+
+
+def find_hits_in(texts: Iterable[str], terms: Iterable[Term]) -> list[dict[str, object]]:
+    """The lexicon terms found in several texts (each scanned on its own: a term never spans two)."""
+    return matcher(tuple(terms)).hits(texts)
+
+
+def find_hits(text: str, terms: Iterable[Term]) -> list[dict[str, object]]:
     """Each lexicon term found in *text*, once, with its category, weight and count."""
-    norm = normalize(text)
-    hits = []
-    for t in terms:
-        n = len(_pattern(normalize(t.term)).findall(norm))
-        if n:
-            hits.append({"term": t.term, "category": t.category, "weight": t.weight, "count": n})
-    return hits
+    return find_hits_in((text,), terms)

@@ -164,3 +164,36 @@ def test_headcount_follows_the_registry_once_it_exists(session):
         service.update_intake(session, actor=user.actor, incident_id=inc.id, data={"headcount": 50},
                               expected_version=inc.version)
     assert err.value.field == "headcount"
+
+
+def test_a_note_neither_loads_earlier_notes_nor_rescans_them(session, monkeypatch):
+    """Issue 16 (write path): adding the n-th note costs what the first did. The re-triage reads the
+    earlier notes' texts alone and takes their keyword hits from memory; a keyword in an old note
+    still counts, and a loaded notes collection shows the new note."""
+    from sqlalchemy import event
+
+    from incident.triage import lexicon
+    user = make_user(session, "manager")
+    inc = make_incident(session, user, headcount=1, scope_text="个人", core_demand="楼道灯不亮")
+    service.add_note(session, actor=user.actor, incident_id=inc.id, text="业主说要打12345投诉")
+    for i in range(30):
+        service.add_note(session, actor=user.actor, incident_id=inc.id, text=f"现场情况记录第{i}条")
+    session.commit()
+    session.expire_all()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    scanned: list[str] = []
+    real = lexicon.normalize
+    monkeypatch.setattr(lexicon, "normalize", lambda text: (scanned.append(text), real(text))[1])
+    try:
+        service.add_note(session, actor=user.actor, incident_id=inc.id, text="第三十一条")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [s for s in statements if "incident_notes.author_name" in s] == []  # no note objects loaded
+    assert not [t for t in scanned if "现场情况记录" in t], "an earlier note was scanned again"
+    assert any(r["code"] == "keywords" for r in inc.triage["reasons"])  # the old note's 12345 still counts
+    assert len(inc.notes) == 32 and inc.notes[-1].text == "第三十一条"
