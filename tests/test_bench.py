@@ -53,3 +53,6 @@ def test_ingest_bench_counts_acknowledged_writes_that_were_broadcast_once():
     assert lite["raw_tx_per_s"] > 0 and len(lite["raw_tx_per_s_before_after"]) == 2
     assert r["ratio"] == lite["ratio"] == round(app["writes_per_s"] / lite["raw_tx_per_s"], 3)
     assert r["met"] is None and r["target_ratio"] == 0.25  # quick: a smoke run, not a measurement
+    # the bound, same run: the bare framework's acknowledged POSTs over the raw transactions
+    assert lite["bare_http_writes_per_s"] > 0
+    assert r["ceiling_ratio"] == lite["ceiling_ratio"] == round(lite["bare_http_writes_per_s"] / lite["raw_tx_per_s"], 3)
