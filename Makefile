@@ -54,8 +54,14 @@ run: deps
 test: deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# PostgreSQL and Redis cases run against the loopback servers these machines have (set the variables
+# empty to skip them); a case whose server is absent is reported as an error entry, not a crash.
+BENCH_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
+
 bench: deps
-	$(PY) -m bench --out bench/results/latest.json
+	CONCORD_BENCH_POSTGRES_URL=$(BENCH_POSTGRES_URL) CONCORD_BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
+		$(PY) -m bench --out bench/results/latest.json
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
