@@ -18,7 +18,11 @@ PAGES = ["/", "/incidents/new", "/incidents/1", "/inbox", "/verify", "/agreement
          "/incidents/1/sections/demands", "/incidents/1/sections/samples", "/incidents/1/sections/deadlines",
          # -- board (issue 12): the strip, the sections' own routes, the queue with its filters
          "/incidents/1/board/strip", "/incidents/1/board/overview", "/incidents/1/board/intake",
-         "/incidents/1/board/timeline", "/incidents/1/board/agreements", "/?mine=1&grade=A&status=open&q=%F0%A0%AE%B7"]
+         "/incidents/1/board/timeline", "/incidents/1/board/agreements", "/?mine=1&grade=A&status=open&q=%F0%A0%AE%B7",
+         # -- every later section as well (issues 13–15), and the review
+         *(f"/incidents/1/board/{name}" for name in ("deadlines", "taskgroup", "crowd", "samples", "demands",
+                                                     "replies", "callbacks", "ledger", "closing", "public", "opinion")),
+         "/review"]
 USERS = [("leader", "concord-demo"), ("legal", "concord-demo"), ("admin", "admin-pass-1")]
 RAW_KEY = re.compile(r"\b[a-z]+(?:[._][a-z]+)+\b")
 # English that belongs on a Chinese page: the language switch, file formats, a statistician's name.
