@@ -1,6 +1,7 @@
 """The top bar on a 390 px phone, in both languages: the language link and log-out are whole and
 tappable (they were clipped to "Englis" behind the sideways-scrolling links), the page does not
-scroll sideways, and the links still reach every page by scrolling the bar."""
+scroll sideways, and every link is whole without scrolling the bar (回顾 and 我的账号 were hidden
+behind the language link)."""
 from __future__ import annotations
 
 import pytest
@@ -30,9 +31,13 @@ def test_language_and_logout_are_whole_on_a_phone_in_both_languages(new_page, li
             assert page.evaluate(WHOLE, "#nav-language") == "ok", (path, label)
             assert page.evaluate(WHOLE, "#nav-logout") == "ok", (path, label)
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        account = page.locator("#nav-account")
-        account.scroll_into_view_if_needed()  # the links scroll sideways inside the bar
-        assert page.evaluate(WHOLE, "#nav-account") == "ok"
+        # the links have a row of their own: a leader's are all seen without scrolling it; an
+        # admin's longer list still reaches every link by scrolling the row sideways
+        for link in ("#nav-inbox", "#nav-review", "#nav-account"):
+            if page.locator(link).count():
+                if user == "admin":
+                    page.locator(link).scroll_into_view_if_needed()
+                assert page.evaluate(WHOLE, link) == "ok", (link, label)
         page.click("#nav-language")
         page.wait_for_function("(t) => document.getElementById('nav-language').textContent.trim() === t", arg=other)
 
