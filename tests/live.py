@@ -1,13 +1,15 @@
 """A real Concord server process on a free port, for browser and multi-process tests."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 
@@ -83,3 +85,35 @@ def session_for(instance: Path, env: dict[str, str] | None = None) -> Any:
     s = load_settings(instance, env={**os.environ, **(env or {})})
     privacy.configure(s.field_key)
     return make_session_factory(make_engine(s.database_url))
+
+
+def demo_incident_id(instance: Path) -> int:
+    """The id of the incident `concord demo` opened on the instance (its first)."""
+    from sqlalchemy import select
+
+    from incident.models import Incident
+    with session_for(instance)() as s:
+        return s.scalars(select(Incident.id).order_by(Incident.id)).first()
+
+
+def shared_redis_env() -> dict[str, str]:
+    """Environment for servers sharing the test Redis on a channel of their own (a new one per call:
+    parallel runs on the same Redis never see each other's events); skips the test without Redis."""
+    import pytest
+    url = os.environ.get("CONCORD_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("Redis not configured: set CONCORD_TEST_REDIS_URL")
+    return {"CONCORD_REDIS_URL": url, "CONCORD_SOCKETIO_CHANNEL": f"concord-test-{uuid.uuid4().hex}"}
+
+
+@contextlib.contextmanager
+def server_pair(instance: Path, env: dict[str, str]) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two started servers on one instance with one environment (e.g. a shared Redis), stopped afterwards."""
+    one = LiveServer(instance, env=env).start()
+    two = LiveServer(instance, env=env)
+    try:
+        two.start()
+        yield one, two
+    finally:
+        two.stop()
+        one.stop()
