@@ -48,27 +48,40 @@ class LiveServer:
             [sys.executable, "-m", "concord", "--instance", str(self.instance), "serve",
              "--host", "127.0.0.1", "--port", str(self.port)],
             stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, **self.env}, start_new_session=True)
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
+        if wait_healthy(self.proc, self.url, self.log, START_SECONDS):
+            return self
         self.stop()  # a server still starting would otherwise outlive the test run
         raise RuntimeError(f"server did not start in {START_SECONDS} s")
 
     def stop(self, sig: int = 15) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, sig)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait(5)
+        stop_group(self.proc, sig)
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], url: str, log: Path, seconds: float) -> bool:
+    """Wait until the server process answers /healthz (False when *seconds* pass first); a process that
+    exits meanwhile raises, with the end of its log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def stop_group(proc: subprocess.Popen[bytes] | None, sig: int = 15) -> None:
+    """Stop a server started in its own process group: *sig*, then SIGKILL when it lingers."""
+    if proc and proc.poll() is None:
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait(5)
 
 
 def init_instance(instance: Path, env: dict[str, str] | None = None) -> Path:
