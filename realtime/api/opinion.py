@@ -5,7 +5,6 @@ board section, re-fetched live when an opinion event reaches the room."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -25,6 +24,7 @@ from playbooks.scheduler.opinion import rule
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
+from realtime.http.serialize import inline_file
 from realtime.openapi import BOOL, INT, JSON, MULTIPART, STR, TIME, array, file, null, obj, register
 from realtime.sections import Section, register_section, render_section
 
@@ -84,9 +84,7 @@ def screenshot(incident_id: int, snapshot_id: int):  # type: ignore[no-untyped-d
     snap = db().get(OpinionSnapshot, snapshot_id)
     if snap is None or snap.incident_id != inc.id or snap.attachment_id is None:
         raise NotFound("no such screenshot", field="snapshot_id")
-    row, data = attachments.read(db(), snap.attachment_id, inc.id)
-    return Response(data, mimetype=row.content_type, headers={
-        "Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}", "X-Content-Type-Options": "nosniff"})
+    return inline_file(*attachments.read(db(), snap.attachment_id, inc.id))
 
 
 def _summary(session: Any, inc: Incident) -> dict[str, Any]:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from incident import attachments, service
 from incident.access.permissions import Action
@@ -17,6 +16,7 @@ from incident.models import Incident
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
+from realtime.http.serialize import inline_file
 from realtime.openapi import (ANY_OBJ, BOOL, INT, MULTIPART, STR, TIME, array, file, null, obj, register,
                               upload)
 from realtime.sections import Section, register_section, render_section
@@ -105,10 +105,7 @@ def evidence_file(incident_id: int, draw_id: int, member_id: int, attachment_id:
     member = samples.get_member(db(), inc.id, draw_id, member_id)
     if attachment_id not in (member.attachment_ids or []):
         raise NotFound("no such evidence file for this sampled claimant", field="attachment_id")
-    row, data = attachments.read(db(), attachment_id, inc.id)
-    return Response(data, mimetype=row.content_type,
-                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}",
-                             "X-Content-Type-Options": "nosniff"})
+    return inline_file(*attachments.read(db(), attachment_id, inc.id))
 
 
 @bp.get(API + "/size")

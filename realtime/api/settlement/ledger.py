@@ -3,7 +3,6 @@ the pad, waivers, the reconciliation (JSON, CSV, XLSX) and the ledger section of
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import get_locale
@@ -19,6 +18,7 @@ from incident.models import Incident
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
+from realtime.http.serialize import inline_file
 from realtime.openapi import ANY_OBJ, INT, MULTIPART, STR, TIME, array, file, null, obj, register, upload
 from realtime.sections import Section, register_section, render_section
 
@@ -100,10 +100,7 @@ def proof(incident_id: int, entry_id: int):  # type: ignore[no-untyped-def]
     entry = db().get(LedgerEntry, entry_id)
     if entry is None or entry.incident_id != inc.id or entry.proof_attachment_id is None:
         raise NotFound("no such payment proof", field="entry_id")
-    row, data = attachments.read(db(), entry.proof_attachment_id, inc.id)
-    return Response(data, mimetype=row.content_type,
-                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}",
-                             "X-Content-Type-Options": "nosniff"})
+    return inline_file(*attachments.read(db(), entry.proof_attachment_id, inc.id))
 
 
 SECTION_ROWS = 200
