@@ -57,6 +57,18 @@ def give_seat(session: Session, incident: Incident, user: User, seat: str, by: U
     return row
 
 
+def seat_demo_service(session: Session) -> Incident:
+    """The demo incident (the first), with the demo user 'service' on its customer-service seat (given by
+    'leader' unless it is already held): the second viewer of the browser tests."""
+    from incident.taskgroup.queries import seats_of
+    inc = session.scalars(select(Incident).order_by(Incident.id)).first()
+    service_user = session.scalar(select(User).where(User.username == "service"))
+    leader = session.scalar(select(User).where(User.username == "leader"))
+    if not seats_of(session, inc.id, service_user.id):
+        give_seat(session, inc, service_user, "customer_service", by=leader)
+    return inc
+
+
 def events(session: Session, incident_id: int, type_: str) -> list[Event]:
     """The incident's timeline events of one type, in order."""
     return list(session.scalars(select(Event).where(Event.incident_id == incident_id, Event.type == type_)
