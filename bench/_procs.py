@@ -3,22 +3,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
+from tests.live import free_port, stop_group, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 START_S = 90  # a loaded two-core machine takes long to import and start a server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -34,26 +26,12 @@ class Server:
         fh = self.log.open("ab")
         self.proc = subprocess.Popen([sys.executable, *self.args], stdout=fh, stderr=subprocess.STDOUT,
                                      env=self.env, cwd=ROOT, start_new_session=True)
-        deadline = time.monotonic() + START_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
+        if wait_healthy(self.proc, self.url, self.log, START_S):
+            return self
         raise RuntimeError(f"server did not start in {START_S} s")
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
+        stop_group(self.proc, signal.SIGTERM)
 
 
 def concord_instance(folder: Path, env: dict[str, str] | None = None) -> Path:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable, Iterator
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from incident import clock, service
@@ -12,6 +15,8 @@ from incident.accounts.models import User
 from incident.intake.schema import parse_intake
 from incident.models import Incident
 from incident.taskgroup.models import SeatAssignment
+from incident.timeline.models import Event
+from playbooks import config
 
 PASSWORD = "correct-horse-1"
 _seq = itertools.count(1)
@@ -50,6 +55,42 @@ def give_seat(session: Session, incident: Incident, user: User, seat: str, by: U
     session.add(row)
     session.flush()
     return row
+
+
+def seat_demo_service(session: Session) -> Incident:
+    """The demo incident (the first), with the demo user 'service' on its customer-service seat (given by
+    'leader' unless it is already held): the second viewer of the browser tests."""
+    from incident.taskgroup.queries import seats_of
+    inc = session.scalars(select(Incident).order_by(Incident.id)).first()
+    service_user = session.scalar(select(User).where(User.username == "service"))
+    leader = session.scalar(select(User).where(User.username == "leader"))
+    if not seats_of(session, inc.id, service_user.id):
+        give_seat(session, inc, service_user, "customer_service", by=leader)
+    return inc
+
+
+def events(session: Session, incident_id: int, type_: str) -> list[Event]:
+    """The incident's timeline events of one type, in order."""
+    return list(session.scalars(select(Event).where(Event.incident_id == incident_id, Event.type == type_)
+                                .order_by(Event.seq)))
+
+
+# -- fixtures a test folder's conftest takes by importing them (the name it binds is the fixture's name)
+@pytest.fixture(autouse=True)
+def default_config() -> Iterator[None]:
+    """The playbooks' default configuration for every test of the folder, whatever a test before it set."""
+    config._config = config.Config()
+    yield
+    config._config = config.Config()
+
+
+def frozen_at(at: datetime) -> Callable[[], Iterator[clock.FrozenClock]]:
+    """A `frozen` fixture: the clock stopped at *at* for the test."""
+    @pytest.fixture
+    def frozen() -> Iterator[clock.FrozenClock]:
+        with clock.frozen(at) as c:
+            yield c
+    return frozen
 
 
 # -- closing (issue 13)

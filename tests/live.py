@@ -1,13 +1,15 @@
 """A real Concord server process on a free port, for browser and multi-process tests."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 
@@ -46,27 +48,40 @@ class LiveServer:
             [sys.executable, "-m", "concord", "--instance", str(self.instance), "serve",
              "--host", "127.0.0.1", "--port", str(self.port)],
             stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, **self.env}, start_new_session=True)
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
+        if wait_healthy(self.proc, self.url, self.log, START_SECONDS):
+            return self
         self.stop()  # a server still starting would otherwise outlive the test run
         raise RuntimeError(f"server did not start in {START_SECONDS} s")
 
     def stop(self, sig: int = 15) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, sig)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait(5)
+        stop_group(self.proc, sig)
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], url: str, log: Path, seconds: float) -> bool:
+    """Wait until the server process answers /healthz (False when *seconds* pass first); a process that
+    exits meanwhile raises, with the end of its log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def stop_group(proc: subprocess.Popen[bytes] | None, sig: int = 15) -> None:
+    """Stop a server started in its own process group: *sig*, then SIGKILL when it lingers."""
+    if proc and proc.poll() is None:
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait(5)
 
 
 def init_instance(instance: Path, env: dict[str, str] | None = None) -> Path:
@@ -83,3 +98,35 @@ def session_for(instance: Path, env: dict[str, str] | None = None) -> Any:
     s = load_settings(instance, env={**os.environ, **(env or {})})
     privacy.configure(s.field_key)
     return make_session_factory(make_engine(s.database_url))
+
+
+def demo_incident_id(instance: Path) -> int:
+    """The id of the incident `concord demo` opened on the instance (its first)."""
+    from sqlalchemy import select
+
+    from incident.models import Incident
+    with session_for(instance)() as s:
+        return s.scalars(select(Incident.id).order_by(Incident.id)).first()
+
+
+def shared_redis_env() -> dict[str, str]:
+    """Environment for servers sharing the test Redis on a channel of their own (a new one per call:
+    parallel runs on the same Redis never see each other's events); skips the test without Redis."""
+    import pytest
+    url = os.environ.get("CONCORD_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("Redis not configured: set CONCORD_TEST_REDIS_URL")
+    return {"CONCORD_REDIS_URL": url, "CONCORD_SOCKETIO_CHANNEL": f"concord-test-{uuid.uuid4().hex}"}
+
+
+@contextlib.contextmanager
+def server_pair(instance: Path, env: dict[str, str]) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two started servers on one instance with one environment (e.g. a shared Redis), stopped afterwards."""
+    one = LiveServer(instance, env=env).start()
+    two = LiveServer(instance, env=env)
+    try:
+        two.start()
+        yield one, two
+    finally:
+        two.stop()
+        one.stop()

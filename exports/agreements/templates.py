@@ -15,13 +15,19 @@ from incident.errors import NotFound, ValidationError
 DEFAULT_NAME = "settlement"
 
 
-def current(session: Session, locale: str, name: str = DEFAULT_NAME) -> AgreementTemplate:
-    """The newest version of a template (a read: version 1 is seeded by the migrations)."""
+def newest(session: Session, name: str, locale: str) -> AgreementTemplate | None:
+    """The newest stored version of the template *name* in *locale*, if any (the table also holds the
+    written reply's versions)."""
     if locale not in LOCALES:
         raise ValidationError(f"locale must be one of {', '.join(LOCALES)}", field="locale")
-    row = session.scalars(select(AgreementTemplate).where(
+    return session.scalars(select(AgreementTemplate).where(
         AgreementTemplate.name == name, AgreementTemplate.locale == locale)
         .order_by(AgreementTemplate.version.desc()).limit(1)).first()
+
+
+def current(session: Session, locale: str, name: str = DEFAULT_NAME) -> AgreementTemplate:
+    """The newest version of a template (a read: version 1 is seeded by the migrations)."""
+    row = newest(session, name, locale)
     if row is None:
         if name != DEFAULT_NAME:
             raise NotFound(f"no template named {name!r}", field="template")

@@ -7,14 +7,13 @@ the chain, like the incident report's).
 """
 from __future__ import annotations
 
-import io
 from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -148,13 +147,7 @@ def build(session: Session, *, actor: Actor, incident_id: int, locale: str = "zh
             break
         after = evs[-1].seq
     story.append(_table(rows, st, [10 * mm, 24 * mm, 24 * mm, 40 * mm, 72 * mm]))
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=layout.PAGE, leftMargin=layout.MARGIN, rightMargin=layout.MARGIN,
-                            topMargin=layout.MARGIN, bottomMargin=layout.MARGIN, title=inc.ref,
-                            subject=f"concord-dossier:{inc.ref}", keywords=inc.head_hash, creator="Concord")
     anchor = {"Kind": "dossier", "Ref": inc.ref, "Incident": inc.id, "IncidentRef": inc.ref, "Seq": inc.last_seq,
               "Head": inc.head_hash}
-    doc.build(story, canvasmaker=layout.numbered_canvas(
-        _("Case dossier %(ref)s", ref=inc.ref), lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total),
-        anchor))
-    return buf.getvalue()
+    return layout.render(story, _, footer=_("Case dossier %(ref)s", ref=inc.ref), anchor=anchor, title=inc.ref,
+                         subject=f"concord-dossier:{inc.ref}", keywords=inc.head_hash)

@@ -3,13 +3,12 @@
 payment's proof, stored with their hash like an uploaded bank receipt."""
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 import cn2an
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer
+from reportlab.platypus import Spacer
 from sqlalchemy.orm import Session
 
 from exports.agreements.handwriting import parse_strokes
@@ -51,13 +50,8 @@ def receipt_pdf(*, org: str, incident_ref: str, claimant: str, unit: str, kind: 
         Spacer(1, 8 * mm),
         SignatureBox(signature, claimant, _, st, caption="Received by (signature):"),
     ]
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=layout.PAGE, leftMargin=layout.MARGIN, rightMargin=layout.MARGIN,
-                            topMargin=layout.MARGIN, bottomMargin=layout.MARGIN, title=_("Receipt"),
-                            subject=f"concord-receipt:{incident_ref}", creator="Concord")
-    doc.build(story, canvasmaker=layout.numbered_canvas(
-        _("Receipt · case %(ref)s", ref=incident_ref), lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total)))
-    return buf.getvalue()
+    return layout.render(story, _, footer=_("Receipt · case %(ref)s", ref=incident_ref), title=_("Receipt"),
+                         subject=f"concord-receipt:{incident_ref}")
 
 
 def record_with_receipt(session: Session, *, actor: Actor, incident_id: int, item_id: Any, data: dict[str, Any],

@@ -5,7 +5,6 @@ document id), so re-rendering approved terms gives the same bytes.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +12,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -115,17 +113,10 @@ def story(inp: RenderInput, _: Translator) -> list[Any]:
 def render(inp: RenderInput) -> bytes:
     """The agreement as PDF bytes (fonts subset-embedded, page n/total and the id on every page)."""
     _ = Translator(inp.terms.locale)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=layout.PAGE, leftMargin=layout.MARGIN,
-                            rightMargin=layout.MARGIN, topMargin=layout.MARGIN,
-                            bottomMargin=layout.MARGIN, title=inp.ref,
-                            subject=f"concord-agreement:{inp.ref}", keywords=inp.content_sha256,
-                            author=inp.terms.organisation, creator="Concord", invariant=1)
-    footer = _("Agreement %(ref)s", ref=inp.ref)
     anchor = None
     if inp.head_hash and inp.head_seq and not inp.draft:
         anchor = {"Kind": "agreement", "Ref": inp.ref, "Incident": inp.incident_id,
                   "IncidentRef": inp.terms.incident_ref, "Seq": inp.head_seq, "Head": inp.head_hash}
-    doc.build(story(inp, _), canvasmaker=layout.numbered_canvas(
-        footer, lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total), anchor))
-    return buf.getvalue()
+    return layout.render(story(inp, _), _, footer=_("Agreement %(ref)s", ref=inp.ref), anchor=anchor, title=inp.ref,
+                         subject=f"concord-agreement:{inp.ref}", keywords=inp.content_sha256,
+                         author=inp.terms.organisation, invariant=1)

@@ -1,6 +1,7 @@
 """Page furniture shared by every PDF: styles, and a canvas numbering pages "n / total" with the id."""
 from __future__ import annotations
 
+import io
 from typing import Any
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -8,7 +9,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import PDFString
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from exports.pdf import fonts
 
@@ -67,3 +68,14 @@ def numbered_canvas(footer: str, page_label: Any, anchor: dict[str, Any] | None 
             super().save()
 
     return _Numbered
+
+
+def render(story: list[Flowable], _: Any, *, footer: str, anchor: dict[str, Any] | None = None, **meta: Any) -> bytes:
+    """Lay a story out on Concord's page (A4, its margins, the footer and "page n of total" in the reader's
+    words, the anchor in the catalog) and return the PDF bytes; *meta*: title, subject, keywords, author…"""
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, creator="Concord", **meta)
+    doc.build(story, canvasmaker=numbered_canvas(
+        footer, lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total), anchor))
+    return buf.getvalue()

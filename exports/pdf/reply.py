@@ -2,13 +2,12 @@
 deadlines, contact, approvals; CJK text in the one embedded font, invariant bytes."""
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from exports.pdf import document as layout
 from exports.pdf.document import para
@@ -71,13 +70,7 @@ def story(reply: dict[str, Any], org: str, _: Translator) -> list[Any]:
 def render(reply: dict[str, Any], org: str) -> bytes:
     """The reply (WrittenReply.to_dict()) as PDF bytes, page n/total on every page."""
     _ = Translator(reply.get("locale") or "zh_CN")
-    buf = io.BytesIO()
     ref = reply["content"].get("ref", "")
-    doc = SimpleDocTemplate(buf, pagesize=layout.PAGE, leftMargin=layout.MARGIN, rightMargin=layout.MARGIN,
-                            topMargin=layout.MARGIN, bottomMargin=layout.MARGIN,
-                            title=reply["content"].get("title", ""),
-                            subject=f"concord-reply:{ref}:{reply['id']}", author=org, creator="Concord", invariant=1)
-    footer = _("Written reply %(ref)s", ref=ref)
-    doc.build(story(reply, org, _), canvasmaker=layout.numbered_canvas(
-        footer, lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total)))
-    return buf.getvalue()
+    return layout.render(story(reply, org, _), _, footer=_("Written reply %(ref)s", ref=ref),
+                         title=reply["content"].get("title", ""), subject=f"concord-reply:{ref}:{reply['id']}",
+                         author=org, invariant=1)

@@ -6,11 +6,10 @@ never writes: with no saved version the built-in wording is used.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exports.agreements.models import AgreementTemplate
-from exports.agreements.terms import LOCALES
+from exports.agreements.templates import newest
 from incident import clock
 from incident.access.actor import Actor
 from incident.access.permissions import Action, require
@@ -34,11 +33,7 @@ DEFAULT = {
 
 def current(session: Session, locale: str) -> tuple[int, dict[str, str]]:
     """(version, wording) of the newest template in *locale*; version 0 is the built-in one."""
-    if locale not in LOCALES:
-        raise ValidationError(f"locale must be one of {', '.join(LOCALES)}", field="locale")
-    row = session.scalars(select(AgreementTemplate).where(
-        AgreementTemplate.name == NAME, AgreementTemplate.locale == locale)
-        .order_by(AgreementTemplate.version.desc()).limit(1)).first()
+    row = newest(session, NAME, locale)
     if row is None:
         _ = Translator(locale)
         return 0, {k: _(v) for k, v in DEFAULT.items()}

@@ -6,12 +6,11 @@ would no longer match it).
 """
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from exports.charts import output
@@ -78,14 +77,7 @@ def incident_report(session: Session, *, actor: Actor, incident_id: int, locale:
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
     story.append(t)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=layout.PAGE, leftMargin=layout.MARGIN, rightMargin=layout.MARGIN,
-                            topMargin=layout.MARGIN, bottomMargin=layout.MARGIN, title=inc.ref,
-                            subject=f"concord-incident-report:{inc.ref}", keywords=inc.head_hash,
-                            creator="Concord")
     anchor = {"Kind": "report", "Ref": inc.ref, "Incident": inc.id, "IncidentRef": inc.ref, "Seq": inc.last_seq,
               "Head": inc.head_hash}
-    doc.build(story, canvasmaker=layout.numbered_canvas(
-        _("Incident report %(ref)s", ref=inc.ref), lambda n, total: _("Page %(n)s of %(total)s", n=n, total=total),
-        anchor))
-    return buf.getvalue()
+    return layout.render(story, _, footer=_("Incident report %(ref)s", ref=inc.ref), anchor=anchor, title=inc.ref,
+                         subject=f"concord-incident-report:{inc.ref}", keywords=inc.head_hash)

@@ -3,12 +3,11 @@ trend (the same drawings the page shows as SVG), handling times against targets,
 building/shop and grade, overdue steps, repeat complaints and overdue improvement actions."""
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from exports.charts import output
 from exports.charts.review import pareto_chart, trend_chart
@@ -73,11 +72,5 @@ def review_pdf(data: dict[str, Any], *, locale: str = "zh_CN", org: str = "") ->
                    st["h"]), _table(st, phones, [40, 25, 105], none),
               para(say("Improvement actions overdue"), st["h"]),
               _table(st, words.improvement_table(say, data), [40, 70, 35, 25], none)]
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=layout.PAGE, leftMargin=layout.MARGIN, rightMargin=layout.MARGIN,
-                            topMargin=layout.MARGIN, bottomMargin=layout.MARGIN, title=say("Review of a period"),
-                            subject=f"concord-review:{data['period']['key']}", creator="Concord")
-    doc.build(story, canvasmaker=layout.numbered_canvas(
-        say("Review %(period)s", period=period) + (f" · {org}" if org else ""),
-        lambda n, total: say("Page %(n)s of %(total)s", n=n, total=total)))
-    return buf.getvalue()
+    return layout.render(story, say, footer=say("Review %(period)s", period=period) + (f" · {org}" if org else ""),
+                         title=say("Review of a period"), subject=f"concord-review:{data['period']['key']}")

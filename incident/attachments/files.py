@@ -22,6 +22,7 @@ from incident import clock
 from incident.access.actor import Actor
 from incident.attachments.models import ALLOWED_TYPES, MAX_BYTES, Attachment
 from incident.errors import Conflict, NotFound, StorageFull, Unavailable, ValidationError
+from incident.timeline.bus import within
 
 log = logging.getLogger(__name__)
 PART = ".part"
@@ -140,14 +141,6 @@ def _publish_files(session: Session) -> None:
             log.exception("could not move %s into place", tmp)
 
 
-def _within(tx: Any, ancestor: Any) -> bool:
-    while tx is not None:
-        if tx is ancestor:
-            return True
-        tx = tx.parent
-    return False
-
-
 def _remove(entries: list[tuple[Any, Path, Path]]) -> None:
     for _tx, tmp, _final in entries:
         try:
@@ -163,7 +156,7 @@ def _discard_files(session: Session, previous_transaction: Any) -> None:
     if not staged:
         return
     if previous_transaction.nested:
-        gone = [e for e in staged if _within(e[0], previous_transaction)]
+        gone = [e for e in staged if within(e[0], previous_transaction)]
         session.info[_KEY] = [e for e in staged if e not in gone]
         _remove(gone)
     elif previous_transaction.parent is None:

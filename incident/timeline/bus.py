@@ -41,7 +41,8 @@ def _publish(session: Session) -> None:
                 log.exception("timeline subscriber failed")
 
 
-def _within(tx: Any, ancestor: Any) -> bool:
+def within(tx: Any, ancestor: Any) -> bool:
+    """Whether the session transaction *tx* is *ancestor* or nested inside it (what a rollback drops)."""
     while tx is not None:
         if tx is ancestor:
             return True
@@ -56,6 +57,6 @@ def _discard(session: Session, previous_transaction: Any) -> None:
     if not pending:
         return
     if previous_transaction.nested:
-        session.info[_KEY] = [(tx, ev) for tx, ev in pending if not _within(tx, previous_transaction)]
+        session.info[_KEY] = [(tx, ev) for tx, ev in pending if not within(tx, previous_transaction)]
     elif previous_transaction.parent is None:
         session.info.pop(_KEY, None)

@@ -96,12 +96,7 @@ class Runner:
         """Renew the lease, fire what is due, run the hooks (what the poll does, in one call)."""
         self._lead()
         result = self.fire()
-        if self.leader or not self.use_lease:
-            for hook in TICK_HOOKS:
-                try:
-                    hook(self.factory)
-                except Exception:
-                    log.exception("scheduler tick hook %s failed", getattr(hook, "__name__", hook))
+        self._run_hooks()
         return result
 
     def _poll(self) -> None:
@@ -111,6 +106,10 @@ class Runner:
         except Exception:
             log.exception("scheduler lease renewal failed")
         self.nudge()
+        self._run_hooks()
+
+    def _run_hooks(self) -> None:
+        """Run the tick hooks where this process leads (or uses no lease); a failing hook spoils no other."""
         if self.leader or not self.use_lease:
             for hook in TICK_HOOKS:
                 try:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify
 
 from incident import service
-from incident.access.permissions import Action, can_map
+from incident.access.permissions import Action
 from incident.crowd.demands import ceilings
 from incident.crowd.demands import service as demands
 from incident.crowd.demands.queries import (
@@ -18,12 +18,11 @@ from incident.crowd.demands.queries import (
 )
 from incident.enums import DemandType
 from incident.models import Incident
-from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
 from realtime.openapi import ANY_OBJ, BOOL, INT, STR, TIME, array, null, obj, register
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("demands_api", __name__)
 API = "/api/v1/incidents/<int:incident_id>/demands"
@@ -215,10 +214,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
 @bp.get("/incidents/<int:incident_id>/sections/demands")
 def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The demands section alone, re-fetched by demands.js when a demand event arrives."""
-    a = actor()
-    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/demands.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+    return render_section(incident_id, "demands")
 
 
 register_section(Section("demands", "sections/demands.html", _provider, order=41, script="demands.js"))

@@ -5,14 +5,13 @@ board section, re-fetched live when an opinion event reaches the room."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, request
 
 from exports.charts import output
 from exports.charts.opinion import opinion_chart
 from incident import service
-from incident.access.permissions import Action, can_map
+from incident.access.permissions import Action
 from incident.attachments import files as attachments
 from incident.errors import NotFound
 from incident.models import Incident
@@ -20,14 +19,14 @@ from incident.opinion import queries, summary
 from incident.opinion import service as opinion
 from incident.opinion.models import OpinionSnapshot
 from incident.opinion.platforms import METRICS, Platform
-from incident.taskgroup.queries import seats_of
 from incident.timeline.render import Say
 from playbooks.scheduler.opinion import rule
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
+from realtime.http.serialize import inline_file
 from realtime.openapi import BOOL, INT, JSON, MULTIPART, STR, TIME, array, file, null, obj, register
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("opinion_api", __name__)
 API = "/api/v1/incidents/<int:incident_id>/opinion"
@@ -85,9 +84,7 @@ def screenshot(incident_id: int, snapshot_id: int):  # type: ignore[no-untyped-d
     snap = db().get(OpinionSnapshot, snapshot_id)
     if snap is None or snap.incident_id != inc.id or snap.attachment_id is None:
         raise NotFound("no such screenshot", field="snapshot_id")
-    row, data = attachments.read(db(), snap.attachment_id, inc.id)
-    return Response(data, mimetype=row.content_type, headers={
-        "Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}", "X-Content-Type-Options": "nosniff"})
+    return inline_file(*attachments.read(db(), snap.attachment_id, inc.id))
 
 
 def _summary(session: Any, inc: Incident) -> dict[str, Any]:
@@ -151,10 +148,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
 @bp.get("/incidents/<int:incident_id>/sections/opinion")
 def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The opinion section alone, re-fetched by opinion.js when an opinion event arrives."""
-    a = actor()
-    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/opinion.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+    return render_section(incident_id, "opinion")
 
 
 register_section(Section("opinion", "sections/opinion.html", _provider, order=35, script="opinion.js"))

@@ -18,7 +18,7 @@ from realtime.dbsession import db
 from realtime.extensions import socketio
 from realtime.http.params import int_arg, json_body
 from realtime.openapi import ANY_OBJ, BOOL, INT, MULTIPART, STR, TIME, array, null, obj, register, upload
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("playbooks", __name__, url_prefix="/api/v1")
 pages = Blueprint("playbook_pages", __name__)
@@ -119,13 +119,7 @@ def inbox_read_all():  # type: ignore[no-untyped-def]
 @pages.get("/incidents/<int:incident_id>/sections/deadlines")
 def deadlines_fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The deadlines section alone, re-fetched by deadlines.js after a relevant timeline event."""
-    a = actor()
-    inc = load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    from incident.access.permissions import can_map
-    from incident.taskgroup.queries import seats_of
-    seats = seats_of(db(), inc.id, a.user_id)
-    can = can_map(a, seats)
-    return render_template("sections/deadlines.html", inc=inc, section=_section(db(), a, inc, can))
+    return render_section(incident_id, "deadlines")
 
 
 def _section(session: Any, a: Any, inc: Any, can: dict[str, bool]) -> dict[str, Any]:

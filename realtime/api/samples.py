@@ -3,24 +3,23 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, jsonify, request
 
 from incident import attachments, service
-from incident.access.permissions import Action, can_map
+from incident.access.permissions import Action
 from incident.crowd.samples import service as samples
 from incident.crowd.samples import stats
 from incident.crowd.samples.verify import verify_draw
 from incident.errors import NotFound, ValidationError
 from incident.models import Incident
-from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
+from realtime.http.serialize import inline_file
 from realtime.openapi import (ANY_OBJ, BOOL, INT, MULTIPART, STR, TIME, array, file, null, obj, register,
                               upload)
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("samples_api", __name__)
 API = "/api/v1/incidents/<int:incident_id>/samples"
@@ -106,10 +105,7 @@ def evidence_file(incident_id: int, draw_id: int, member_id: int, attachment_id:
     member = samples.get_member(db(), inc.id, draw_id, member_id)
     if attachment_id not in (member.attachment_ids or []):
         raise NotFound("no such evidence file for this sampled claimant", field="attachment_id")
-    row, data = attachments.read(db(), attachment_id, inc.id)
-    return Response(data, mimetype=row.content_type,
-                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}",
-                             "X-Content-Type-Options": "nosniff"})
+    return inline_file(*attachments.read(db(), attachment_id, inc.id))
 
 
 @bp.get(API + "/size")
@@ -163,10 +159,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
 @bp.get("/incidents/<int:incident_id>/sections/samples")
 def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The samples section alone, re-fetched by demands.js when a sample event arrives."""
-    a = actor()
-    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/samples.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+    return render_section(incident_id, "samples")
 
 
 register_section(Section("samples", "sections/samples.html", _provider, order=40))  # demands.js serves both

@@ -241,6 +241,20 @@
     reload: function (el, url) { return fetchFragment(url, el); },
     // the message of a refused request in the user's language
     errorText: function (x) { return (x && (x.message_local || x.message)) || String(x); },
+    // a translated message with its %(name)s placeholders filled in (a missing one left empty)
+    fmt: function (s, vars) {
+      return String(s).replace(/%\((\w+)\)s/g, function (_, k) { return vars[k] === undefined ? "" : vars[k]; });
+    },
+    // an element with attributes (text: its text, cls: its class) and children (empty ones skipped)
+    el: function (tag, attrs, kids) {
+      var e = document.createElement(tag);
+      Object.keys(attrs || {}).forEach(function (k) {
+        if (k === "text") e.textContent = attrs[k]; else if (k === "cls") e.className = attrs[k];
+        else e.setAttribute(k, attrs[k]);
+      });
+      (kids || []).forEach(function (k) { if (k) e.appendChild(k); });
+      return e;
+    },
     lastSeq: function () { return lastSeq; }
   };
 })();

@@ -11,18 +11,7 @@
   var errBox = document.getElementById("import-error"), out = document.getElementById("crowd-import-report");
   var stage = null, timer = null;
 
-  function fmt(s, vars) {
-    return String(s).replace(/%\((\w+)\)s/g, function (_, k) { return vars[k] === undefined ? "" : vars[k]; });
-  }
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") e.textContent = attrs[k]; else if (k === "cls") e.className = attrs[k];
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (k) { if (k) e.appendChild(k); });
-    return e;
-  }
+  var fmt = C.fmt, el = C.el;
   function message(x) { return (x && (x.message_local || x.message)) || "error"; }
   function csrf() { return document.querySelector('meta[name="csrf-token"]').content; }
 

@@ -12,18 +12,7 @@
   var filter = document.getElementById("crowd-filter");
   var byId = {};
 
-  function fmt(s, vars) {
-    return String(s).replace(/%\((\w+)\)s/g, function (_, k) { return vars[k] === undefined ? "" : vars[k]; });
-  }
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") e.textContent = attrs[k]; else if (k === "cls") e.className = attrs[k];
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (k) { if (k) e.appendChild(k); });
-    return e;
-  }
+  var fmt = C.fmt, el = C.el;
   function fail(target, err) {
     var msg = (err && (err.message_local || err.message)) || "error";
     if (target) target.textContent = msg; else alert(msg);

@@ -11,18 +11,7 @@
 
   function refresh(id) {
     var sec = document.getElementById(id);
-    if (!sec || !sec.dataset.fragment) return;
-    fetch(sec.dataset.fragment, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) {
-        var box = document.createElement("div");
-        box.innerHTML = html.trim();
-        var fresh = box.querySelector("#" + id);
-        var current = document.getElementById(id);
-        if (fresh && current) current.replaceWith(fresh);
-        if (window.ConcordClock && fresh) window.ConcordClock.paint(fresh);
-      })
-      .catch(function (e) { console.warn("section refresh failed", id, e); });
+    if (sec && sec.dataset.fragment) C.reload(sec, sec.dataset.fragment);
   }
 
   C.onEvent(function (ev) {

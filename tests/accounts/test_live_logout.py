@@ -3,10 +3,8 @@ disconnected within a second of a logout (and of a disable), receive no later ev
 presence."""
 from __future__ import annotations
 
-import os
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -15,8 +13,15 @@ import requests
 from sqlalchemy import select
 
 from incident.accounts.models import User
-from incident.models import Incident
-from tests.live import ADMIN_PASSWORD, LiveServer, init_instance, session_for
+from tests.live import (
+    ADMIN_PASSWORD,
+    LiveServer,
+    demo_incident_id,
+    init_instance,
+    server_pair,
+    session_for,
+    shared_redis_env,
+)
 from tests.realtime.clients import Listener, login
 
 pytestmark = pytest.mark.slow
@@ -40,24 +45,10 @@ class Watched(Listener):
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LiveServer]]:
-    url = os.environ.get("CONCORD_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("Redis not configured: set CONCORD_TEST_REDIS_URL")
+    env = shared_redis_env()
     instance = init_instance(tmp_path_factory.mktemp("acc") / "instance")
-    env = {"CONCORD_REDIS_URL": url, "CONCORD_SOCKETIO_CHANNEL": f"concord-test-{uuid.uuid4().hex}"}
-    one = LiveServer(instance, env=env).start()
-    two = LiveServer(instance, env=env)
-    try:
-        two.start()
-        yield one, two
-    finally:
-        two.stop()
-        one.stop()
-
-
-def _incident(instance: Path) -> int:
-    with session_for(instance)() as s:
-        return s.scalars(select(Incident.id).order_by(Incident.id)).first()
+    with server_pair(instance, env) as both:
+        yield both
 
 
 def _user_id(instance: Path, username: str) -> int:
@@ -91,7 +82,7 @@ def _after(watchers, ended_at: float, writer: requests.Session, url: str, incide
 
 def test_logout_disconnects_sockets_on_both_processes(pair):
     one, two = pair
-    inc = _incident(one.instance)
+    inc = demo_incident_id(one.instance)
     watcher = login(two.url, "leader", DEMO_PASSWORD)
     http, a, b = _two_sockets(one, two, "engineer", inc)
     try:
@@ -110,7 +101,7 @@ def test_logout_disconnects_sockets_on_both_processes(pair):
 
 def test_disable_disconnects_sockets_on_both_processes(pair):
     one, two = pair
-    inc = _incident(one.instance)
+    inc = demo_incident_id(one.instance)
     admin = login(two.url, "admin", ADMIN_PASSWORD)
     watcher = login(one.url, "leader", DEMO_PASSWORD)
     _http, a, b = _two_sockets(one, two, "logistics", inc)

@@ -8,13 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from incident import clock
-from incident.accounts.models import User
 from incident.callbacks.models import Callback
 from incident.crowd.claimants.models import Claimant
 from incident.db import unit_of_work
-from incident.models import Incident
-from incident.taskgroup.queries import seats_of
-from tests.factories import give_seat
+from tests.factories import seat_demo_service
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +20,7 @@ pytestmark = pytest.mark.browser
 def due_callbacks(live_sessions) -> int:  # type: ignore[no-untyped-def]
     """The demo incident with two callbacks due now and the demo 'service' user on customer service."""
     with unit_of_work(live_sessions) as s:  # a writer from the start: the live server writes too
-        inc = s.scalars(select(Incident).order_by(Incident.id)).first()
-        service = s.scalar(select(User).where(User.username == "service"))
-        leader = s.scalar(select(User).where(User.username == "leader"))
-        if not seats_of(s, inc.id, service.id):
-            give_seat(s, inc, service, "customer_service", by=leader)
+        inc = seat_demo_service(s)
         now = clock.now()
         for c in s.scalars(select(Claimant).where(Claimant.incident_id == inc.id).order_by(Claimant.id).limit(2)):
             s.add(Callback(incident_id=inc.id, round=1, spec_key="browser#1", anchor="reply_issued",

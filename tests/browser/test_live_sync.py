@@ -5,9 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from incident.accounts.models import User
-from incident.models import Incident
-from incident.taskgroup.queries import seats_of
-from tests.factories import give_seat
+from tests.factories import seat_demo_service
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +30,8 @@ def service_user_id(live_sessions) -> int:  # type: ignore[no-untyped-def]
 def demo_incident(live_sessions) -> int:  # type: ignore[no-untyped-def]
     """The demo incident, with the demo 'service' user on the customer-service seat."""
     with live_sessions() as s:
-        inc = s.scalars(select(Incident).order_by(Incident.id)).first()
-        service = s.scalar(select(User).where(User.username == "service"))
-        leader = s.scalar(select(User).where(User.username == "leader"))
-        if not seats_of(s, inc.id, service.id):
-            give_seat(s, inc, service, "customer_service", by=leader)
-            s.commit()
+        inc = seat_demo_service(s)
+        s.commit()
         return inc.id
 
 

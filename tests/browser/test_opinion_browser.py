@@ -7,15 +7,11 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from incident import clock
-from incident.accounts.models import User
 from incident.db import unit_of_work
-from incident.models import Incident
 from incident.opinion.models import OpinionSnapshot, OpinionSource
-from incident.taskgroup.queries import seats_of
-from tests.factories import give_seat
+from tests.factories import seat_demo_service
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +27,7 @@ def _png() -> bytes:
 def watched(live_sessions) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """The demo incident watching a negative post with two snapshots (210, 340), 'service' on customer service."""
     with unit_of_work(live_sessions) as s:
-        inc = s.scalars(select(Incident).order_by(Incident.id)).first()
-        service = s.scalar(select(User).where(User.username == "service"))
-        leader = s.scalar(select(User).where(User.username == "leader"))
-        if not seats_of(s, inc.id, service.id):
-            give_seat(s, inc, service, "customer_service", by=leader)
+        inc = seat_demo_service(s)
         now = clock.now()
         src = OpinionSource(incident_id=inc.id, platform="xiaohongshu", url="https://www.xiaohongshu.com/explore/1",
                             title="一楼专柜卖过期面霜", first_seen_at=now - timedelta(hours=1), negative=True,

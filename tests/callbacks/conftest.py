@@ -3,41 +3,23 @@ a refund for each, no agreements) with its task group: leader, customer service,
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from incident import clock
 from incident.crowd.claimants import service as claimants
 from incident.crowd.demands import service as demands
 from incident.crowd.representatives import service as representatives
 from incident.db import begin_write
-from incident.timeline.models import Event
-from playbooks import config, engine
-from tests.factories import give_seat, make_incident, make_user
+from playbooks import engine
+from tests.factories import default_config, events, frozen_at, give_seat, make_incident, make_user  # noqa: F401
 
 T0 = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # a Wednesday, 10:00 in Shanghai
 TENANTS = [("王芳", "Ａ区１０２"), ("李强", "A区105"), ("陈静 <script>", "B区201"), ("赵磊", "B区202"),
            ("=cmd|' /C calc'!A0", "B区203")]
 
 
-@pytest.fixture(autouse=True)
-def _default_config() -> Iterator[None]:
-    config._config = config.Config()
-    yield
-    config._config = config.Config()
-
-
-@pytest.fixture
-def frozen() -> Iterator[clock.FrozenClock]:
-    with clock.frozen(T0) as c:
-        yield c
-
-
-def events(session: Any, incident_id: int, type_: str) -> list[Event]:
-    return list(session.scalars(select(Event).where(Event.incident_id == incident_id, Event.type == type_)
-                                .order_by(Event.seq)))
+frozen = frozen_at(T0)  # default_config (imported) resets the playbooks' configuration around each test
 
 
 def again(session: Any) -> None:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timezone
-from typing import Any, Iterator
 
 import pytest
-from sqlalchemy import select
 
-from incident import clock
 from incident.db import begin_write
-from incident.timeline.models import Event
-from playbooks import config
-from tests.factories import give_seat, make_incident, make_user
+from tests.factories import default_config, events, frozen_at, give_seat, make_incident, make_user  # noqa: F401
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
 
@@ -25,22 +20,7 @@ def png(color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def _default_config() -> Iterator[None]:
-    config._config = config.Config()
-    yield
-    config._config = config.Config()
-
-
-@pytest.fixture
-def frozen() -> Iterator[clock.FrozenClock]:
-    with clock.frozen(T0) as c:
-        yield c
-
-
-def events(session: Any, incident_id: int, type_: str) -> list[Event]:
-    return list(session.scalars(select(Event).where(Event.incident_id == incident_id, Event.type == type_)
-                                .order_by(Event.seq)))
+frozen = frozen_at(T0)  # default_config (imported) resets the playbooks' configuration around each test
 
 
 @pytest.fixture

@@ -2,31 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from incident import clock
 from incident.timeline.models import Event
-from playbooks import config
 from playbooks.models import ChecklistItem
-from tests.factories import give_seat, make_incident, make_user
+from tests.factories import default_config, frozen_at, give_seat, make_incident, make_user  # noqa: F401
+from tests.factories import events as timeline_events
 
 T0 = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # a Wednesday, 10:00 in Shanghai
 
 
-@pytest.fixture(autouse=True)
-def _default_config() -> Iterator[None]:
-    config._config = config.Config()
-    yield
-    config._config = config.Config()
-
-
-@pytest.fixture
-def frozen() -> Iterator[clock.FrozenClock]:
-    with clock.frozen(T0) as c:
-        yield c
+frozen = frozen_at(T0)  # default_config (imported) resets the playbooks' configuration around each test
 
 
 @pytest.fixture
@@ -54,9 +43,8 @@ def item(session: Any, incident_id: int, step: str, playbook: str = "property_ma
 
 
 def events(session: Any, incident_id: int, type_: str) -> list[Event]:
-    fresh(session)
-    return list(session.scalars(select(Event).where(Event.incident_id == incident_id, Event.type == type_)
-                                .order_by(Event.seq)))
+    """The events of one type, as the scheduler's sessions committed them."""
+    return timeline_events(fresh(session), incident_id, type_)
 
 
 def count(session: Any, model: Any, *where: Any) -> int:

@@ -20,7 +20,7 @@ from incident.models import Incident
 from incident.timeline.models import Event
 from playbooks.models import ChecklistItem, SchedulerLease
 from playbooks.notify.models import Notification
-from tests.live import LiveServer, init_instance, session_for
+from tests.live import LiveServer, init_instance, session_for, shared_redis_env
 from tests.realtime.clients import Listener, login
 
 pytestmark = pytest.mark.slow
@@ -124,10 +124,7 @@ def test_killed_scheduler_restarted_after_the_deadline_fires_it_exactly_once(ins
 
 @pytest.fixture
 def redis_env() -> dict[str, str]:
-    url = os.environ.get("CONCORD_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("Redis not configured: set CONCORD_TEST_REDIS_URL")
-    return {"CONCORD_REDIS_URL": url, "CONCORD_SOCKETIO_CHANNEL": f"concord-test-{uuid.uuid4().hex}"}
+    return shared_redis_env()
 
 
 @pytest.fixture

@@ -1,26 +1,24 @@
 """Socket.IO against real `concord serve` processes: origin allowlist, and scale-out over Redis."""
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import socketio
-from sqlalchemy import select
 
-from incident.models import Incident
-from tests.live import ADMIN_PASSWORD, LiveServer, init_instance, session_for
+from tests.live import (
+    ADMIN_PASSWORD,
+    LiveServer,
+    demo_incident_id,
+    init_instance,
+    server_pair,
+    shared_redis_env,
+)
 from tests.realtime.clients import Listener, login
 
 pytestmark = pytest.mark.slow
 DEMO_PASSWORD = "concord-demo"
-
-
-def demo_incident_id(instance: Path) -> int:
-    with session_for(instance)() as s:
-        return s.scalars(select(Incident.id).order_by(Incident.id)).first()
 
 
 @pytest.fixture(scope="module")
@@ -60,19 +58,8 @@ def test_admin_login_works_for_sanity(server: LiveServer):
 
 @pytest.fixture
 def redis_pair(instance: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
-    url = os.environ.get("CONCORD_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("Redis not configured: set CONCORD_TEST_REDIS_URL")
-    # one channel per run: parallel runs on the same Redis never see each other's events
-    env = {"CONCORD_REDIS_URL": url, "CONCORD_SOCKETIO_CHANNEL": f"concord-test-{uuid.uuid4().hex}"}
-    one = LiveServer(instance, env=env).start()
-    two = LiveServer(instance, env=env)
-    try:
-        two.start()
-        yield one, two
-    finally:
-        two.stop()
-        one.stop()
+    with server_pair(instance, shared_redis_env()) as pair:
+        yield pair
 
 
 def test_event_committed_on_one_process_reaches_a_client_on_the_other(redis_pair):

@@ -17,9 +17,9 @@ from typing import Iterator
 import pytest
 import requests
 
-from tests.live import LiveServer, free_port, init_instance
+from tests.live import LiveServer, demo_incident_id, free_port, init_instance, server_pair
 from tests.realtime.clients import Listener, login
-from tests.realtime.test_live_sockets import DEMO_PASSWORD, demo_incident_id
+from tests.realtime.test_live_sockets import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
 
@@ -65,14 +65,8 @@ def world(tmp_path: Path) -> Iterator[tuple[PrivateRedis, LiveServer, LiveServer
     redis = PrivateRedis(tmp_path).start()
     instance = init_instance(tmp_path / "instance")
     env = {"CONCORD_REDIS_URL": redis.url, "CONCORD_SOCKETIO_CHANNEL": f"concord-outage-{uuid.uuid4().hex}"}
-    one, two = LiveServer(instance, env=env), LiveServer(instance, env=env)
-    try:
-        one.start()
-        two.start()
+    with server_pair(instance, env) as (one, two):
         yield redis, one, two
-    finally:
-        two.stop()
-        one.stop()
         redis.stop()
 
 

@@ -11,10 +11,9 @@ import requests
 import socketio
 from sqlalchemy import select
 
-from incident.models import Incident
 from incident.security.models import SecurityEvent
 from realtime.security import socket_limits as limits
-from tests.live import LiveServer, init_instance, session_for
+from tests.live import LiveServer, demo_incident_id, init_instance, session_for
 from tests.realtime.clients import Listener, login
 
 pytestmark = pytest.mark.slow
@@ -55,8 +54,7 @@ def test_no_server_banner_and_headers_everywhere(server: LiveServer):
 
 def test_socket_size_limit_over_a_real_websocket(server: LiveServer):
     http = login(server.url, "leader", "concord-demo")
-    with session_for(server.instance)() as s:
-        incident_id = s.scalars(select(Incident.id).order_by(Incident.id)).first()
+    incident_id = demo_incident_id(server.instance)
     sock = Listener().connect(server.url, http)
     try:
         big = sock.sio.call("join", {"incident_id": incident_id, "pad": "x" * (limits.MAX_MESSAGE * 4)}, timeout=10)

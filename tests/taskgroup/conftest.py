@@ -6,17 +6,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from incident import clock
-from tests.factories import make_incident
+from tests.factories import frozen_at, make_incident
 from tests.taskgroup.users import quick_user as make_user
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def frozen():
-    with clock.frozen(T0) as c:
-        yield c
+frozen = frozen_at(T0)
 
 
 @pytest.fixture

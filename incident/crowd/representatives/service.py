@@ -90,6 +90,17 @@ def _eligible(session: Session, inc: Incident, claimant_id: Any) -> Claimant:
     return c
 
 
+def _active(session: Session, actor: Actor, incident_id: int,
+            representative_id: Any) -> tuple[Incident, Representative]:
+    """The open incident and its representative, refused unless still active (where each change begins)."""
+    inc = service.load_for(session, actor, incident_id, Action.REPRESENTATIVE_EDIT)
+    service.ensure_open(inc)
+    rep = get(session, inc.id, representative_id)
+    if rep.status != ACTIVE:
+        raise Conflict("the representative is no longer active (%(status)s)", field="status", status=rep.status)
+    return inc, rep
+
+
 def coverage_dict(rep: Representative) -> dict[str, list[Any]]:
     return {"claimant_ids": [c.claimant_id for c in rep.coverage if c.claimant_id is not None],
             "segments": [c.segment for c in rep.coverage if c.claimant_id is None]}
@@ -117,11 +128,7 @@ def elect(session: Session, *, actor: Actor, incident_id: int, claimant_id: Any,
 def attach_mandate(session: Session, *, actor: Actor, incident_id: int, representative_id: Any,
                    filename: str, content_type: str, data: bytes) -> Representative:
     """Store the signed mandate (photo or scan) of an active representative."""
-    inc = service.load_for(session, actor, incident_id, Action.REPRESENTATIVE_EDIT)
-    service.ensure_open(inc)
-    rep = get(session, inc.id, representative_id)
-    if rep.status != ACTIVE:
-        raise Conflict("the representative is no longer active (%(status)s)", field="status", status=rep.status)
+    inc, rep = _active(session, actor, incident_id, representative_id)
     if (content_type or "").split(";")[0].strip().lower() not in {
             "image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"}:
         raise ValidationError("the signed mandate must be a photo or a PDF scan", field="file")
@@ -141,11 +148,7 @@ def attach_mandate(session: Session, *, actor: Actor, incident_id: int, represen
 def replace(session: Session, *, actor: Actor, incident_id: int, representative_id: Any,
             claimant_id: Any, reason: Any, mandate: Any = None) -> Representative:
     """Hand a representative's coverage to another claimant; the new one signs a new mandate."""
-    inc = service.load_for(session, actor, incident_id, Action.REPRESENTATIVE_EDIT)
-    service.ensure_open(inc)
-    old = get(session, inc.id, representative_id)
-    if old.status != ACTIVE:
-        raise Conflict("the representative is no longer active (%(status)s)", field="status", status=old.status)
+    inc, old = _active(session, actor, incident_id, representative_id)
     why = _reason(reason, True)
     c = _eligible(session, inc, claimant_id)
     new = Representative(incident_id=inc.id, claimant_id=c.id, status=ACTIVE, elected_at=clock.now(),
@@ -171,11 +174,7 @@ def replace(session: Session, *, actor: Actor, incident_id: int, representative_
 def revoke(session: Session, *, actor: Actor, incident_id: int, representative_id: Any,
            reason: Any) -> Representative:
     """End a representative's mandate (the crowd withdrew it)."""
-    inc = service.load_for(session, actor, incident_id, Action.REPRESENTATIVE_EDIT)
-    service.ensure_open(inc)
-    rep = get(session, inc.id, representative_id)
-    if rep.status != ACTIVE:
-        raise Conflict("the representative is no longer active (%(status)s)", field="status", status=rep.status)
+    inc, rep = _active(session, actor, incident_id, representative_id)
     why = _reason(reason, True)
     rep.status, rep.ended_at = RepresentativeStatus.REVOKED.value, clock.now()
     rep.version += 1

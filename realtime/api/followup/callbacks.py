@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify
 
 from incident import service
-from incident.access.permissions import Action, can_map
+from incident.access.permissions import Action
 from incident.callbacks import queries
 from incident.callbacks import service as callbacks
 from incident.callbacks.scale import REASONS, SCALE, Channel
 from incident.closing import gate
 from incident.models import Incident
-from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
 from realtime.openapi import BOOL, INT, STR, TIME, VERSION, array, null, obj, register
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("callbacks_api", __name__)
 API = "/api/v1/incidents/<int:incident_id>/callbacks"
@@ -70,10 +69,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
 @bp.get("/incidents/<int:incident_id>/sections/callbacks")
 def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The callbacks section alone, re-fetched by callbacks.js when a callback event arrives."""
-    a = actor()
-    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/callbacks.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+    return render_section(incident_id, "callbacks")
 
 
 register_section(Section("callbacks", "sections/callbacks.html", _provider, order=70, script="callbacks.js"))

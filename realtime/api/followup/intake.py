@@ -3,22 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify
 from flask_babel import get_locale, gettext
 
 from incident import headcount
-from incident.access.permissions import Action, can_map
+from incident.access.permissions import Action
 from incident.enums import Channel, Circumstance, Emotion
 from incident.intake.preview import preview
 from incident.labels import label, reason_text
 from incident.service import load_for
-from incident.taskgroup.queries import seats_of
 from playbooks.proposals import service as proposals
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
 from realtime.openapi import ANY_OBJ, BOOL, INT, INTAKE_FIELDS, STR, TIME, array, null, obj, register
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("intake", __name__, url_prefix="/api/v1")
 pages = Blueprint("intake_pages", __name__)
@@ -84,10 +83,7 @@ def _section(session: Any, a: Any, inc: Any, can: dict[str, bool]) -> dict[str, 
 @pages.get("/incidents/<int:incident_id>/sections/intake-edit")
 def intake_fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The section alone, re-fetched by intake_edit.js after a save or a decision."""
-    a = actor()
-    inc = load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/intake_edit.html", inc=inc, section=_section(db(), a, inc, can))
+    return render_section(incident_id, "intake_edit")
 
 
 TITLE = {"type": "object", "additionalProperties": STR, "description": "by locale: zh_CN, en"}

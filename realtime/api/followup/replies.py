@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from exports.replies import service as replies
 from exports.replies import templates
 from incident import service
-from incident.access.permissions import Action, can_map
-from incident.taskgroup.queries import seats_of
+from incident.access.permissions import Action
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 from realtime.openapi import ANY_OBJ, BOOL, INT, STR, TIME, VERSION, array, file, null, obj, register
 
 bp = Blueprint("replies_api", __name__)
@@ -156,10 +155,7 @@ def _provider(session: Any, a: Any, inc: Any, can: dict[str, bool]) -> dict[str,
 @bp.get("/incidents/<int:incident_id>/sections/replies")
 def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The written-reply section alone, re-fetched by replies.js when a reply event arrives."""
-    a = actor()
-    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/replies.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+    return render_section(incident_id, "replies")
 
 
 register_section(Section("replies", "sections/replies.html", _provider, order=65, script="replies.js"))

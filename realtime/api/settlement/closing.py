@@ -9,7 +9,7 @@ from flask_babel import get_locale, gettext
 
 from exports.ledger import dossier
 from incident import service
-from incident.access.permissions import Action, can_map, require
+from incident.access.permissions import Action, require
 from incident.closing import archive
 from incident.closing import service as closing
 from incident.closing import conditions, gate
@@ -23,7 +23,7 @@ from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
 from realtime.openapi import ANY_OBJ, BOOL, INT, STR, TIME, array, file, null, obj, register
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("closing", __name__)
 API = "/api/v1/incidents/<int:incident_id>"
@@ -168,10 +168,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
 @bp.get("/incidents/<int:incident_id>/sections/closing")
 def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The closing section alone, re-fetched by ledger.js when a closing-related event arrives."""
-    a = actor()
-    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/closing.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+    return render_section(incident_id, "closing")
 
 
 register_section(Section("closing", "sections/closing.html", _provider, order=90))  # ledger.js refreshes it

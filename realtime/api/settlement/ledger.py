@@ -3,25 +3,24 @@ the pad, waivers, the reconciliation (JSON, CSV, XLSX) and the ledger section of
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import get_locale
 
 from exports.ledger import receipt, sheet
 from incident import attachments, service
-from incident.access.permissions import Action, can_map
+from incident.access.permissions import Action
 from incident.errors import NotFound
 from incident.ledger import queries
 from incident.ledger import service as ledger
 from incident.ledger.models import LedgerEntry, Method
 from incident.models import Incident
-from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
 from realtime.dbsession import db
 from realtime.http.params import json_body
+from realtime.http.serialize import inline_file
 from realtime.openapi import ANY_OBJ, INT, MULTIPART, STR, TIME, array, file, null, obj, register, upload
-from realtime.sections import Section, register_section
+from realtime.sections import Section, register_section, render_section
 
 bp = Blueprint("ledger", __name__)
 API = "/api/v1/incidents/<int:incident_id>/ledger"
@@ -101,10 +100,7 @@ def proof(incident_id: int, entry_id: int):  # type: ignore[no-untyped-def]
     entry = db().get(LedgerEntry, entry_id)
     if entry is None or entry.incident_id != inc.id or entry.proof_attachment_id is None:
         raise NotFound("no such payment proof", field="entry_id")
-    row, data = attachments.read(db(), entry.proof_attachment_id, inc.id)
-    return Response(data, mimetype=row.content_type,
-                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}",
-                             "X-Content-Type-Options": "nosniff"})
+    return inline_file(*attachments.read(db(), entry.proof_attachment_id, inc.id))
 
 
 SECTION_ROWS = 200
@@ -120,10 +116,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
 @bp.get("/incidents/<int:incident_id>/sections/ledger")
 def fragment(incident_id: int):  # type: ignore[no-untyped-def]
     """The ledger section alone, re-fetched by ledger.js when a ledger or demand event arrives."""
-    a = actor()
-    inc = service.load_for(db(), a, incident_id, Action.INCIDENT_VIEW)
-    can = can_map(a, seats_of(db(), inc.id, a.user_id))
-    return render_template("sections/ledger.html", inc=inc, can=can, section=_provider(db(), a, inc, can))
+    return render_section(incident_id, "ledger")
 
 
 register_section(Section("ledger", "sections/ledger.html", _provider, order=52, script="ledger.js"))
