@@ -55,3 +55,22 @@ def test_an_improvement_action_cannot_be_due_in_the_past(session, mall):
     today = closing.add_improvement(session, actor=leader, incident_id=mall["incident"].id,
                                     data={"title": "停车收费调价前公示", "owner": "物业 王", "due_on": "2026-11-25"})
     assert today.status == "open"
+
+
+def test_callback_states_do_not_read_as_deadline(api_as, session, session_factory, mall, frozen):
+    """"due" the state (应回访) and "due" the date prefix (期限) were one word: 期限 · 期限 2026-…,
+    and a count box labelled 期限 next to 待回访 for the callbacks not yet due."""
+    from playbooks.scheduler import jobs
+    inc = mall["incident"]
+    cs, leader, legal = api_as(mall["cs"]), api_as(mall["leader"]), api_as(mall["legal"])
+    base = f"/api/v1/incidents/{inc.id}/replies"
+    reply = cs.post(base, json={}).get_json()
+    leader.post(f"{base}/{reply['id']}/approve", json={})
+    legal.post(f"{base}/{reply['id']}/approve-legal", json={})
+    cs.post(f"{base}/{reply['id']}/issue", json={})
+    jobs.run_due(session_factory)
+    page = cs.get(f"/incidents/{inc.id}/sections/callbacks").get_data(as_text=True)
+    assert "<span>未到期</span>" in page and "<span>应回访</span>" in page and "<span>期限</span>" not in page
+    frozen.advance(hours=49)
+    page = api_as(mall["cs"]).get(f"/incidents/{inc.id}/sections/callbacks").get_data(as_text=True)
+    assert '<span class="cb-state">应回访</span> · 期限' in page
