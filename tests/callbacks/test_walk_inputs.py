@@ -74,3 +74,32 @@ def test_callback_states_do_not_read_as_deadline(api_as, session, session_factor
     frozen.advance(hours=49)
     page = api_as(mall["cs"]).get(f"/incidents/{inc.id}/sections/callbacks").get_data(as_text=True)
     assert '<span class="cb-state">应回访</span> · 期限' in page
+
+
+def test_the_dossier_lists_each_callback_with_its_answer(api_as, session, session_factory, mall, frozen, tmp_path):
+    """The case dossier promised "the callbacks" but held only the satisfaction counts: who was called,
+    in which round, what they said and why, and who recorded it were in the timeline only."""
+    from exports.ledger import dossier
+    from playbooks.scheduler import jobs
+    from tests.exports.pdfkit import pdftotext
+    inc = mall["incident"]
+    cs, leader, legal = api_as(mall["cs"]), api_as(mall["leader"]), api_as(mall["legal"])
+    base = f"/api/v1/incidents/{inc.id}/replies"
+    reply = cs.post(base, json={}).get_json()
+    leader.post(f"{base}/{reply['id']}/approve", json={})
+    legal.post(f"{base}/{reply['id']}/approve-legal", json={})
+    cs.post(f"{base}/{reply['id']}/issue", json={})
+    jobs.run_due(session_factory)
+    frozen.advance(hours=49)
+    cs = api_as(mall["cs"])
+    first = cs.get(f"/api/v1/incidents/{inc.id}/callbacks").get_json()["callbacks"][0]
+    r = cs.post(f"/api/v1/incidents/{inc.id}/callbacks/{first['id']}/attempts",
+                json={"channel": "phone", "reached": True, "satisfaction": "dissatisfied",
+                      "reasons": ["too_slow"], "note": "退款还没到账", "version": first["version"]})
+    assert r.status_code == 201, r.get_json()
+    path = tmp_path / "dossier.pdf"
+    path.write_bytes(dossier.build(session, actor=mall["cs"].actor, incident_id=inc.id))
+    flat = "".join(pdftotext(path).split())
+    table = flat[flat.index("回访诉求人轮次"):]
+    assert first["name"].replace(" ", "") in table and "不满意" in table and "处理太慢·退款还没到账" in table
+    assert "客服孙" in table and "应回访" in table  # the others, called at 48 h, not yet reached
