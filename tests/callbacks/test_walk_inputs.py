@@ -103,3 +103,15 @@ def test_the_dossier_lists_each_callback_with_its_answer(api_as, session, sessio
     table = flat[flat.index("回访诉求人轮次"):]
     assert first["name"].replace(" ", "") in table and "不满意" in table and "处理太慢·退款还没到账" in table
     assert "客服孙" in table and "应回访" in table  # the others, called at 48 h, not yet reached
+
+
+def test_a_closed_case_says_so_and_who_overrode_the_gate(api_as, session, mall):
+    """Closed over the gate, the section still read 在每一项完成之前，不能标记解决或结案 under a red list."""
+    from tests.factories import close_incident
+    inc = mall["incident"]
+    close_incident(session, inc, reason="<script>x</script>业主已书面确认")
+    page = api_as(mall["cs"]).get(f"/incidents/{inc.id}/sections/closing").get_data(as_text=True)
+    assert "本案已结案" in page and "不能标记解决或结案" not in page
+    override = page[page.index('id="gate-override"'):]
+    assert "强制通过了结案关卡" in override and "&lt;script&gt;x&lt;/script&gt;业主已书面确认" in override
+    assert "<script>x" not in page
