@@ -19,3 +19,16 @@ def test_the_satisfaction_bars_are_readable_on_a_phone(new_page, live_server, du
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     counts = phone.locator("#callbacks .cb-counts").inner_text()
     assert "应回访" in counts and "未到期" in counts and "期限" not in counts
+
+
+def test_the_callback_counts_fit_their_boxes_in_english(new_page, live_server, due_callbacks):  # noqa: F811
+    """In English "unreachable" ran over the edge of its count box at 390 px."""
+    phone = new_page("service", phone=True, locale="en")
+    phone.goto(f"{live_server.url}/lang/en?next=/incidents/{due_callbacks}")
+    phone.wait_for_selector("#callbacks .cb-count")
+    assert "unreachable" in phone.locator("#callbacks .cb-counts").inner_text()
+    spill = phone.evaluate("() => [...document.querySelectorAll('#callbacks .cb-count')].filter(li => {"
+                           " const box = li.getBoundingClientRect();"
+                           " return [...li.children].some(c => c.scrollWidth > c.clientWidth + 1"
+                           " || c.getBoundingClientRect().right > box.right + 0.5); }).map(li => li.dataset.state)")
+    assert spill == [], f"count labels spill out of their boxes: {spill}"
