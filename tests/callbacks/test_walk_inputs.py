@@ -115,3 +115,17 @@ def test_a_closed_case_says_so_and_who_overrode_the_gate(api_as, session, mall):
     override = page[page.index('id="gate-override"'):]
     assert "强制通过了结案关卡" in override and "&lt;script&gt;x&lt;/script&gt;业主已书面确认" in override
     assert "<script>x" not in page
+
+
+def test_an_issued_reply_shows_its_deadline_met(api_as, session, mall):
+    """Once issued, the section still showed 期限 <due time> as if the reply were pending."""
+    inc = mall["incident"]
+    cs, leader, legal = api_as(mall["cs"]), api_as(mall["leader"]), api_as(mall["legal"])
+    base = f"/api/v1/incidents/{inc.id}/replies"
+    reply = cs.post(base, json={}).get_json()
+    leader.post(f"{base}/{reply['id']}/approve", json={})
+    legal.post(f"{base}/{reply['id']}/approve-legal", json={})
+    assert cs.post(f"{base}/{reply['id']}/issue", json={}).status_code == 200
+    page = cs.get(f"/incidents/{inc.id}/sections/replies").get_data(as_text=True)
+    hint = page[page.index('id="rp-deadline"'):].split("</p>")[0]
+    assert "已在 24 小时时限内发出" in hint and "期限" not in hint
