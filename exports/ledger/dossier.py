@@ -1,7 +1,7 @@
 """The case dossier (案卷): what is kept of an incident when it is closed, as one PDF.
 
-Intake, the task group, the crowd's outcome, the ledger with its reconciliation, the callbacks'
-satisfaction (when the callbacks feature provides it), the archive record of each round with its
+Intake, the task group, the crowd's outcome, the ledger with its reconciliation, the callbacks of
+every round (answer, reasons, recorder) and their satisfaction, the archive record of each round with its
 handling times and improvement actions, and the timeline with its head hash (an outside anchor of
 the chain, like the incident report's).
 """
@@ -24,6 +24,7 @@ from incident import service as incidents
 from incident.access.actor import Actor
 from incident.access.permissions import Action
 from incident.accounts.models import User
+from incident.callbacks import queries as callbacks
 from incident.callbacks.scale import Satisfaction
 from incident.closing import archive
 from incident.closing.models import ArchiveRecord, ImprovementAction
@@ -90,6 +91,20 @@ def _archive_part(session: Session, inc: Any, _: Any, st: dict[str, Any]) -> lis
     return out
 
 
+def _callbacks_part(session: Session, inc: Any, _: Any, st: dict[str, Any]) -> list[Any]:
+    """Every callback of every round: who, its state, the answer with its reasons, who recorded it."""
+    rows = [[_("Claimant"), _("Round"), _("Status"), _("Satisfaction"), _("Reasons"), _("Recorded by")]]
+    for cb in callbacks.listing(session, inc.id)[:LEDGER_ROWS]:
+        why = "、".join(label(_, "callback_reason", r) for r in cb.reasons or [])
+        rows.append([cb.name, str(cb.round), label(_, "callback_state", callbacks.state(cb)),
+                     label(_, "satisfaction", cb.satisfaction) if cb.satisfaction else "—",
+                     " · ".join(t for t in (why, cb.note) if t) or "—", cb.recorded_by_name or "—"])
+    out: list[Any] = [para(_("Callbacks"), st["h"])]
+    if len(rows) == 1:
+        return out + [para(_("No callbacks."), st["body"])]
+    return out + [_table(rows, st, [32 * mm, 14 * mm, 22 * mm, 24 * mm, 52 * mm, 26 * mm])]
+
+
 def build(session: Session, *, actor: Actor, incident_id: int, locale: str = "zh_CN") -> bytes:
     """Render the dossier PDF of an incident (any time; complete once it is closed)."""
     inc = incidents.load_for(session, actor, incident_id, Action.INCIDENT_VIEW)
@@ -131,6 +146,7 @@ def build(session: Session, *, actor: Actor, incident_id: int, locale: str = "zh
         rows += [[o.claimant_name, label(_, "ledger_kind", o.kind), f"¥{o.agreed:,.2f}", label(_, "ledger_stage", o.stage)]
                  for o in obs[:LEDGER_ROWS]]
         story.append(_table(rows, st, [60 * mm, 40 * mm, 35 * mm, 35 * mm]))
+    story += _callbacks_part(session, inc, _, st)
     story += _archive_part(session, inc, _, st)
     story += [para(_("Timeline"), st["h"]),
               para(_("Timeline: %(n)s events · chain %(verdict)s · head hash %(hash)s", n=chain.events,

@@ -65,7 +65,7 @@ LABELS.update({
                         "attitude": "staff attitude", "compensation_low": "compensation too low",
                         "not_informed": "not kept informed", "promise_broken": "a promise was not kept",
                         "other": "other"},
-    "callback_state": {"scheduled": "scheduled", "due": "due to be called", "overdue": "overdue", "done": "done",
+    "callback_state": {"scheduled": "not due yet", "due": "due to be called", "overdue": "overdue", "done": "done",
                        "unreachable": "unreachable"},
     "callback_target": {"claimant": "claimant", "representative": "representative",
                         "complainant": "complainant"},

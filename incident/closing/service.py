@@ -104,6 +104,8 @@ def add_improvement(session: Session, *, actor: Actor, incident_id: int, data: d
     due = parse_deadline(data.get("due_on"), "due_on")
     if due is None:
         raise ValidationError("due_on is required", field="due_on")
+    if due < clock.now():  # an action due in the past would be overdue the moment it is added
+        raise ValidationError("the due date of an improvement action cannot be in the past", field="due_on")
     row = ImprovementAction(incident_id=inc.id, round=current_round(session, inc),
                             title=parse_text(data.get("title"), "title", 300, required=True),
                             owner=parse_text(data.get("owner"), "owner", 120, required=True), due_at=due,

@@ -81,3 +81,22 @@ def change_status(session: Session, *, actor: Actor, incident_id: int, status: A
         payload["reopened"] = True
     timeline.record(session, inc, "status.changed", actor, payload)
     return inc
+
+
+
+def override_of_close(session: Session, inc: Incident) -> dict[str, Any] | None:
+    """Who overrode the gate to close the incident, when and why; None unless closed that way."""
+    from sqlalchemy import select
+
+    from incident.timeline.models import Event
+    if inc.status != IncidentStatus.CLOSED.value:
+        return None
+    # the override is recorded just before the close's status change, in the same transaction
+    last = list(session.scalars(select(Event).where(
+        Event.incident_id == inc.id, Event.type.in_(("status.changed", "closing.gate_overridden")))
+        .order_by(Event.seq.desc()).limit(2)))
+    if len(last) < 2 or last[1].type != "closing.gate_overridden" or last[1].payload.get("to") != inc.status:
+        return None
+    ev = last[1]
+    return {"name": ev.actor_name, "at": ev.at.isoformat(), "reason": ev.payload.get("reason", ""),
+            "n": len(ev.payload.get("open_items") or [])}

@@ -47,6 +47,8 @@ def paid_on(value: Any) -> str:
         date.fromisoformat(value)
     except ValueError:
         raise ValidationError("paid_on must be a date YYYY-MM-DD", field="paid_on") from None
+    if value > clock.local(clock.now()).strftime("%Y-%m-%d"):  # money is recorded once it has been paid
+        raise ValidationError("the payment date cannot be in the future", field="paid_on")
     return value
 
 

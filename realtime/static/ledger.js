@@ -21,8 +21,13 @@
 
   function showError(form, err) {
     var el = form.querySelector(".ledger-error");
-    var msg = (err && (err.message_local || err.message)) || String(err);
+    var msg = C.errorText(err);
     if (el) el.textContent = msg; else alert(msg);
+  }
+
+  // A refusal fixed by the next try must not stay on screen next to the recorded payment.
+  function cleared(form) {
+    return function () { form.querySelectorAll(".ledger-error").forEach(function (el) { el.textContent = ""; }); };
   }
 
   function fields(form) {
@@ -54,7 +59,7 @@
     }
     if (form.classList.contains("ledger-waive")) {
       e.preventDefault();
-      C.api("POST", form.dataset.path, { reason: form.elements.reason.value }).catch(function (err) { showError(form, err); });
+      C.api("POST", form.dataset.path, { reason: form.elements.reason.value }).then(cleared(form)).catch(function (err) { showError(form, err); });
       return;
     }
     if (!form.classList.contains("ledger-pay")) return;
@@ -67,7 +72,7 @@
     fetch(form.dataset.path + "/payments", { method: "POST", body: fd, credentials: "same-origin",
                                              headers: { "X-CSRF-Token": csrf, "Accept": "application/json" } })
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw j; return j; }); })
-      .catch(function (err) { showError(form, err); });
+      .then(cleared(form)).catch(function (err) { showError(form, err); });
   });
 
   function withPad(done) {
@@ -100,7 +105,7 @@
         });
         var body = fields(form);
         body.signature = { width: canvas.offsetWidth, height: canvas.offsetHeight, strokes: strokes };
-        C.api("POST", form.dataset.path + "/receipt", body).catch(function (err) { showError(form, err); });
+        C.api("POST", form.dataset.path + "/receipt", body).then(cleared(form)).catch(function (err) { showError(form, err); });
       });
     });
   });

@@ -54,7 +54,7 @@ def _world(session, session_factory, mall, frozen):  # type: ignore[no-untyped-d
                        data={"decision": "accepted", "version": it.version})
     obs = ledger_queries.obligations(session, inc.id)
     ledger.record_payment(session, actor=biz.actor, incident_id=inc.id, item_id=obs[0].item_id,
-                          data={"amount": "100.10", "paid_on": "2026-11-28", "method": "bank_transfer",
+                          data={"amount": "100.10", "paid_on": "2026-11-27", "method": "bank_transfer",
                                 "reference": "=HYPERLINK(1)"}, proof=("回单.png", "image/png", PNG))
     ledger.waive(session, actor=leader.actor, incident_id=inc.id, item_id=obs[1].item_id, reason="租户自愿放弃")
     session.commit()

@@ -1,6 +1,7 @@
 """Validation of demand input: type, CNY amounts (exact decimals, never floats), owner, deadline."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,22 +25,36 @@ def parse_type(value: Any, field: str = "type") -> str:
 
 
 def parse_amount(value: Any, field: str = "amount", required: bool = False) -> str | None:
-    """A CNY amount as a canonical string with two decimals; floats are refused (send "150.00")."""
+    """A CNY amount as a canonical string with two decimals; floats are refused (send "150.00").
+
+    What a phone keyboard or a copied figure brings is accepted: full-width digits (１２００), a
+    thousands comma in either width (1,200 / 1，200), a leading ¥/￥ and a trailing 元."""
     if value is None or value == "":
         if required:
-            raise ValidationError(f"{field} is required", field=field)
+            raise ValidationError("%(field)s is required", field=field)
         return None
     if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, (int, str)):
-        raise ValidationError(f'{field} must be a decimal string such as "150.00" (yuan)', field=field)
+        raise ValidationError(AMOUNT_FORMAT, field=field)
+    text = str(value).strip().translate(_FULL_WIDTH)
+    text = text.removeprefix("¥").removesuffix("元").strip().replace(",", "")
+    if not _AMOUNT.fullmatch(text):
+        raise ValidationError(AMOUNT_FORMAT, field=field)
     try:
-        d = Decimal(str(value).strip().replace(",", ""))
+        d = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f'{field} must be a decimal string such as "150.00" (yuan)', field=field) from None
+        raise ValidationError(AMOUNT_FORMAT, field=field) from None
     if not d.is_finite() or d <= 0 or d > MAX_AMOUNT:
-        raise ValidationError(f"{field} must be more than 0 and at most {MAX_AMOUNT} yuan", field=field)
+        raise ValidationError("%(field)s must be more than 0 and at most %(max)s yuan", field=field,
+                              max=str(MAX_AMOUNT))
     if d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01")):  # type: ignore[operator]
-        raise ValidationError(f"{field} has more than two decimals (fen)", field=field)
+        raise ValidationError("%(field)s has more than two decimals (fen)", field=field)
     return str(d.quantize(Decimal("0.01")))
+
+
+AMOUNT_FORMAT = '%(field)s must be an amount in yuan such as "150.00"'
+# full-width digits, comma, point and yuan sign as typed on a Chinese keyboard, to their ASCII forms
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．￥－", "0123456789,.¥-")
+_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def parse_text(value: Any, field: str, limit: int, required: bool = False) -> str:
@@ -51,14 +66,14 @@ def parse_deadline(value: Any, field: str = "deadline") -> datetime | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ValidationError(f"{field} must be an ISO 8601 date or date-time", field=field)
+        raise ValidationError("%(field)s must be a date such as 2026-12-31", field=field)
     try:
         if len(value.strip()) == 10:
             day = datetime.fromisoformat(value.strip()).date()
             return datetime.combine(day, time(23, 59, 59), LOCAL_TZ).astimezone(timezone.utc)
         dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(f"{field} must be an ISO 8601 date or date-time", field=field) from None
+        raise ValidationError("%(field)s must be a date such as 2026-12-31", field=field) from None
     if dt.tzinfo is None:
         raise ValidationError(f"{field} needs a UTC offset, e.g. 2026-11-28T18:00:00+08:00", field=field)
     return dt.astimezone(timezone.utc)

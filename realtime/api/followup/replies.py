@@ -146,8 +146,13 @@ register("replies_api.edit_reply_template", body={"type": "object", "required": 
 
 
 def _provider(session: Any, a: Any, inc: Any, can: dict[str, bool]) -> dict[str, Any]:
-    rows = [r.to_dict() for r in replies.listing(session, inc.id)]
-    return {"replies": rows, "due_at": replies.due_at(inc, session).isoformat(),
+    listed = replies.listing(session, inc.id)
+    rows = [r.to_dict() for r in listed]
+    due = replies.due_at(inc, session)
+    first = min((r.issued_at for r in listed if r.issued_at), default=None)
+    return {"replies": rows, "due_at": due.isoformat(),
+            "first_issued_at": first.isoformat() if first else None,
+            "issued_in_time": first is not None and first <= due,
             "eligible": inc.scope == "group" or inc.safety_issue,
             "preparing": any(r["status"] != "issued" for r in rows)}
 

@@ -17,6 +17,7 @@ from incident.closing.conditions import SIGN_OFF_SEATS
 from incident.closing.gate import GateItem
 from incident.closing.models import ImprovementAction, SignOff
 from incident.closing.rounds import current_round
+from incident.closing.status import override_of_close
 from incident.models import Incident
 from incident.taskgroup.queries import seats_of
 from realtime.auth import actor
@@ -162,6 +163,7 @@ def _provider(session: Any, a: Any, inc: Incident, can: dict[str, bool]) -> dict
     data["seats"] = seats_of(session, inc.id, a.user_id)
     data["problem_types"] = [t.to_dict() for t in closing.problem_types(session) if t.active]
     data["closable_items"] = conditions.closable_items(session, inc)
+    data["override"] = override_of_close(session, inc)
     return data
 
 
