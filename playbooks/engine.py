@@ -201,9 +201,10 @@ def _start_followers(session: Session, inc: Incident, item: ChecklistItem, recur
 
 
 # -- callbacks (issue 13): steps completed by an event (`done_by: reply.issued`)
-def complete_by_events(session: Session) -> int:
+def complete_by_events(session: Session, incident_id: int | None = None) -> int:
     """Mark done every pending step whose `done_by` event has happened on its incident, at that
-    event's time (so lateness is judged by when it happened, not by when the scheduler noticed)."""
+    event's time (so lateness is judged by when it happened, not by when the scheduler noticed);
+    incident_id: only that incident's (right after the event, instead of at the next pass)."""
     wanted: dict[str, list[tuple[str, str]]] = {}
     for pb in loader.registry().values():
         for s in pb.steps:
@@ -212,7 +213,8 @@ def complete_by_events(session: Session) -> int:
     if not wanted:
         return 0
     latest = (select(Event.incident_id, Event.type, func.max(Event.at).label("at"))
-              .where(Event.type.in_(list(wanted))).group_by(Event.incident_id, Event.type).subquery())
+              .where(Event.type.in_(list(wanted)), *([Event.incident_id == incident_id] if incident_id else []))
+              .group_by(Event.incident_id, Event.type).subquery())
     rows = session.execute(select(ChecklistItem, latest.c.type, latest.c.at)
                            .join(latest, latest.c.incident_id == ChecklistItem.incident_id)
                            .join(Incident, Incident.id == ChecklistItem.incident_id)
@@ -223,8 +225,10 @@ def complete_by_events(session: Session) -> int:
         if (item.playbook, item.step) not in wanted.get(type_, []):
             continue
         at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
-        if item.anchor_at is not None and at < item.anchor_at:
-            continue  # that event belongs to an earlier round (a second round asks for a new one)
+        if item.anchor_at is not None and (at < item.anchor_at or (
+                at == item.anchor_at and (item.anchor or "").startswith("round:"))):
+            continue  # that event belongs to an earlier round (a second round asks for a new one;
+            # a recurring step's next round opens at the event that completed the last one)
         inc = session.get(Incident, item.incident_id, with_for_update=True, populate_existing=True)
         item = session.get(ChecklistItem, item.id, with_for_update=True, populate_existing=True)
         if item is None or item.status != ItemStatus.PENDING.value:

@@ -72,7 +72,7 @@ def counts(data: dict[str, Any]) -> dict[str, int | None]:
         if raw in (None, ""):
             out[m] = None
             continue
-        if isinstance(raw, str) and raw.strip().isdigit():
+        if isinstance(raw, str) and raw.strip().isdecimal():  # "５２０" yes, "²" no (int() refuses it)
             raw = int(raw.strip())
         if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= MAX_COUNT:
             raise ValidationError("%(field)s must be a whole number from 0 to %(max)s", field=m, max=MAX_COUNT)
