@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import timezone
 from typing import Any
 
@@ -225,10 +225,10 @@ def complete_by_events(session: Session, incident_id: int | None = None) -> int:
         if (item.playbook, item.step) not in wanted.get(type_, []):
             continue
         at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
-        if item.anchor_at is not None and (at < item.anchor_at or (
-                at == item.anchor_at and (item.anchor or "").startswith("round:"))):
-            continue  # that event belongs to an earlier round (a second round asks for a new one;
-            # a recurring step's next round opens at the event that completed the last one)
+        if item.anchor_at is not None and at < item.anchor_at:
+            continue  # that event belongs to an earlier round (a second round asks for a new one)
+        if _too_soon_for_round(item, at):
+            continue
         inc = session.get(Incident, item.incident_id, with_for_update=True, populate_existing=True)
         item = session.get(ChecklistItem, item.id, with_for_update=True, populate_existing=True)
         if item is None or item.status != ItemStatus.PENDING.value:
@@ -246,6 +246,15 @@ def complete_by_events(session: Session, incident_id: int | None = None) -> int:
             "late": bool(item.due_at and at > item.due_at), "started": started, "done_by": type_})
         done += 1
     return done
+
+
+def _too_soon_for_round(item: ChecklistItem, at: datetime) -> bool:
+    """A recurring step's next round opens at the event that completed the last one: an event before
+    half its cadence has passed (that same event, or a second count a minute later) does not tick it."""
+    step = step_of(item) if (item.anchor or "").startswith("round:") else None
+    if step is None or step.repeat is None or item.anchor_at is None:
+        return False
+    return at < item.anchor_at + timedelta(minutes=step.repeat.minutes / 2)
 
 
 # -- callbacks (issue 13): a second round (二次处理) starts the deadlines marked `second_round: true`

@@ -1,5 +1,6 @@
 """A recorded snapshot completes the playbook step "count reposts" (public_opinion, done_by:
-opinion.snapshot) right away, once per round: the same snapshot never ticks the round it opened."""
+opinion.snapshot) right away, once per round: the snapshot that completed a round, or another one
+within half the cadence, never ticks the round it opened; the next count half an hour later does."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -47,8 +48,19 @@ def test_a_snapshot_ticks_count_reposts_once(session, session_factory, counter, 
     assert [r.status for r in rounds(session, inc)] == ["done", "pending"]
     assert len(events(session, inc.id, "playbook.step_done")) == 1
 
+    # a second count a few minutes later (another post, a correction) does not tick the next round
+    frozen.advance(minutes=5)
+    begin_write(session)
+    opinion.add_snapshot(session, actor=m["cs"].actor, incident_id=inc.id, source_id=src.id,
+                         data={"reposts": 260}, rule=pb_opinion.rule())
+    session.commit()
+    session.rollback()
+    jobs.run_due(session_factory)
+    session.rollback()
+    assert [r.status for r in rounds(session, inc)] == ["done", "pending"]
+
     # the next count, half an hour later, completes the next round (and only it)
-    frozen.advance(minutes=30)
+    frozen.advance(minutes=25)
     begin_write(session)
     opinion.add_snapshot(session, actor=m["cs"].actor, incident_id=inc.id, source_id=src.id,
                          data={"reposts": 340}, rule=pb_opinion.rule())

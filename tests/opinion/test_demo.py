@@ -29,6 +29,8 @@ def test_the_demo_incident_has_a_watched_post_with_a_trend_and_an_alert(session)
     assert alert.payload["notified"] == [leader.id]
     assert session.scalar(select(Notification.id).where(Notification.user_id == leader.id,
                                                         Notification.kind == "opinion_alert")) is not None
+    ticks = [e for e in events(session, inc.id, "playbook.step_done") if e.payload["step"] == "count_reposts"]
+    assert len(ticks) == 1                              # three counts recorded at once tick one round
     begin_write(session)
     assert load_demo(session).id == inc.id          # idempotent: still one source
     assert len(queries.watch(session, inc.id, pb_opinion.rule())["sources"]) == 1
