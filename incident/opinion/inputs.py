@@ -23,7 +23,7 @@ def url(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 1000:
-        raise ValidationError("url must be a web address (http or https) of at most 1000 characters", field="url")
+        raise ValidationError("the web address must start with http:// or https:// and have at most 1000 characters", field="url")
     return text
 
 

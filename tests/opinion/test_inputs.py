@@ -18,3 +18,11 @@ def test_digit_like_text_is_refused_naming_the_field(raw):
     with pytest.raises(ValidationError) as e:
         inputs.counts({"reposts": raw})
     assert e.value.field == "reposts"
+
+
+def test_a_bad_web_address_is_refused_without_the_raw_field_key():
+    with pytest.raises(ValidationError) as e:
+        inputs.url("ftp://x")
+    assert e.value.field == "url"
+    assert not e.value.message.lower().startswith("url")    # the English screen showed "url must be…"
+    assert "web address" in e.value.message
