@@ -25,3 +25,21 @@ def test_the_snapshot_form_takes_full_width_digits(api_as, session, counter, fro
     neg = cs.post(f"{base}/sources/{sid}/snapshots", data={"reposts": "-5"}, content_type="multipart/form-data")
     assert neg.status_code == 400 and neg.get_json()["field"] == "reposts"
     assert "转发" in neg.get_json()["message_local"]
+
+
+def test_the_board_chart_has_a_narrow_drawing_for_phones(api_as, session, counter, frozen):
+    """At 390 px the 440-pt drawing shrank its labels to ~5 px; phones get a 300-pt one."""
+    inc = counter["incident"]
+    base = f"/api/v1/incidents/{inc.id}"
+    cs = api_as(counter["cs"])
+    sid = cs.post(f"{base}/opinion/sources", json={"platform": "weibo", "url": "https://weibo.com/1/a",
+                                                   "title": "专柜"}).get_json()["id"]
+    assert cs.post(f"{base}/opinion/sources/{sid}/snapshots", json={"reposts": 210}).status_code == 201
+    page = cs.get(f"/incidents/{inc.id}/sections/opinion").get_data(as_text=True)
+    assert 'media="(max-width: 480px)"' in page and "opinion.svg?v=" in page and "width=300" in page
+    narrow = cs.get(f"{base}/charts/opinion.svg?width=300")
+    assert narrow.status_code == 200 and b'viewBox="0 0 300' in narrow.data and b"210" in narrow.data
+    for bad in ("abc", "2000", "-1", "²"):
+        r = cs.get(f"{base}/charts/opinion.svg?width={bad}")
+        assert r.status_code == 400 and r.get_json()["field"] == "width", bad
+    assert cs.get(f"{base}/charts/funnel.svg?width=300").status_code == 400   # that drawing has no width
