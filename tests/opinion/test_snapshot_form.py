@@ -33,12 +33,20 @@ def test_the_board_chart_has_a_narrow_drawing_for_phones(api_as, session, counte
     base = f"/api/v1/incidents/{inc.id}"
     cs = api_as(counter["cs"])
     sid = cs.post(f"{base}/opinion/sources", json={"platform": "weibo", "url": "https://weibo.com/1/a",
-                                                   "title": "专柜"}).get_json()["id"]
+                                                   "title": "锦绣花园业主发视频：电梯一个月坏六次，老人被困40分钟",
+                                                   "negative": True}).get_json()["id"]
     assert cs.post(f"{base}/opinion/sources/{sid}/snapshots", json={"reposts": 210}).status_code == 201
     page = cs.get(f"/incidents/{inc.id}/sections/opinion").get_data(as_text=True)
     assert 'media="(max-width: 480px)"' in page and "opinion.svg?v=" in page and "width=300" in page
     narrow = cs.get(f"{base}/charts/opinion.svg?width=300")
     assert narrow.status_code == 200 and b'viewBox="0 0 300' in narrow.data and b"210" in narrow.data
+    from exports.charts.opinion import opinion_chart
+    from incident.timeline.render import Say
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    d = opinion_chart(session, inc, Say("en"), width=300)
+    texts = [x for x in d.contents if isinstance(x, String)]
+    assert all(t.x + stringWidth(t.text, t.fontName, t.fontSize) <= 300 for t in texts if t.textAnchor == "start")
     for bad in ("abc", "2000", "-1", "²"):
         r = cs.get(f"{base}/charts/opinion.svg?width={bad}")
         assert r.status_code == 400 and r.get_json()["field"] == "width", bad
