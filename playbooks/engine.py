@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import timezone
 from typing import Any
 
@@ -201,9 +201,10 @@ def _start_followers(session: Session, inc: Incident, item: ChecklistItem, recur
 
 
 # -- callbacks (issue 13): steps completed by an event (`done_by: reply.issued`)
-def complete_by_events(session: Session) -> int:
+def complete_by_events(session: Session, incident_id: int | None = None) -> int:
     """Mark done every pending step whose `done_by` event has happened on its incident, at that
-    event's time (so lateness is judged by when it happened, not by when the scheduler noticed)."""
+    event's time (so lateness is judged by when it happened, not by when the scheduler noticed);
+    incident_id: only that incident's (right after the event, instead of at the next pass)."""
     wanted: dict[str, list[tuple[str, str]]] = {}
     for pb in loader.registry().values():
         for s in pb.steps:
@@ -212,7 +213,8 @@ def complete_by_events(session: Session) -> int:
     if not wanted:
         return 0
     latest = (select(Event.incident_id, Event.type, func.max(Event.at).label("at"))
-              .where(Event.type.in_(list(wanted))).group_by(Event.incident_id, Event.type).subquery())
+              .where(Event.type.in_(list(wanted)), *([Event.incident_id == incident_id] if incident_id else []))
+              .group_by(Event.incident_id, Event.type).subquery())
     rows = session.execute(select(ChecklistItem, latest.c.type, latest.c.at)
                            .join(latest, latest.c.incident_id == ChecklistItem.incident_id)
                            .join(Incident, Incident.id == ChecklistItem.incident_id)
@@ -225,6 +227,8 @@ def complete_by_events(session: Session) -> int:
         at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
         if item.anchor_at is not None and at < item.anchor_at:
             continue  # that event belongs to an earlier round (a second round asks for a new one)
+        if _too_soon_for_round(item, at):
+            continue
         inc = session.get(Incident, item.incident_id, with_for_update=True, populate_existing=True)
         item = session.get(ChecklistItem, item.id, with_for_update=True, populate_existing=True)
         if item is None or item.status != ItemStatus.PENDING.value:
@@ -242,6 +246,15 @@ def complete_by_events(session: Session) -> int:
             "late": bool(item.due_at and at > item.due_at), "started": started, "done_by": type_})
         done += 1
     return done
+
+
+def _too_soon_for_round(item: ChecklistItem, at: datetime) -> bool:
+    """A recurring step's next round opens at the event that completed the last one: an event before
+    half its cadence has passed (that same event, or a second count a minute later) does not tick it."""
+    step = step_of(item) if (item.anchor or "").startswith("round:") else None
+    if step is None or step.repeat is None or item.anchor_at is None:
+        return False
+    return at < item.anchor_at + timedelta(minutes=step.repeat.minutes / 2)
 
 
 # -- callbacks (issue 13): a second round (二次处理) starts the deadlines marked `second_round: true`

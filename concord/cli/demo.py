@@ -103,3 +103,12 @@ DEMO_HOOKS.append(load_demo_crowd)
 from incident.crowd.demo import load_demo_demands  # noqa: E402
 
 DEMO_HOOKS.append(load_demo_demands)
+
+# -- opinion watch (issue 14): a Douyin video about the lifts with three snapshots (trend, growth, alert)
+def _demo_opinion(session, inc, users) -> None:  # type: ignore[no-untyped-def]
+    from incident.opinion.demo import load_demo_opinion
+    from playbooks.scheduler.opinion import rule
+    load_demo_opinion(session, inc, users, rule=rule())
+
+
+DEMO_HOOKS.append(_demo_opinion)

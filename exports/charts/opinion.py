@@ -88,7 +88,7 @@ def opinion_chart(session: Session, inc: Incident, say: Say, *, width: float = 4
             prev = v
         ly = legend_h - 11 - 14 * i + 2
         d.add(Line(0, ly + 3, 14, ly + 3, strokeColor=color, strokeWidth=2))
-        name = say.join(say.label("opinion_platform", s["platform"]), say.text(s["title"], 28),
+        name = say.join(say.label("opinion_platform", s["platform"]), say.text(s["title"], 28 if width >= 400 else 14),
                         say.label("opinion_metric", s["metric"]), say("negative") if s["negative"] else "")
         d.add(String(18, ly, name, fontName=font, fontSize=8))
     return d

@@ -27,7 +27,7 @@ def opinion_lines(session: Session, inc: Incident, say: Say) -> list[Line]:
                        *[f"{say.label('opinion_metric', m)} {getattr(last, m)}" for m in ("reads", "reposts")
                          if last is not None and getattr(last, m) is not None])
     rate = growth.rate_30min(peak.snapshots, "reposts")
-    out = [(say("Opinion watch"), say.join(say("%(n)s posts watched", n=len(rows)), figures,
+    out = [(say("Opinion watch"), say.join(say("posts watched: %(n)s", n=len(rows)), figures,
                                              say("%(metric)s +%(n)s in 30 minutes", metric=say.label("opinion_metric", "reposts"),
                                                  n=rate) if rate is not None else "",
                                              say("Posts that met the rule: %(n)s.", n=alerted) if alerted else ""))]

@@ -23,7 +23,7 @@ def url(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 1000:
-        raise ValidationError("url must be a web address (http or https) of at most 1000 characters", field="url")
+        raise ValidationError("the web address must start with http:// or https:// and have at most 1000 characters", field="url")
     return text
 
 
@@ -72,7 +72,7 @@ def counts(data: dict[str, Any]) -> dict[str, int | None]:
         if raw in (None, ""):
             out[m] = None
             continue
-        if isinstance(raw, str) and raw.strip().isdigit():
+        if isinstance(raw, str) and raw.strip().isdecimal():  # "５２０" yes, "²" no (int() refuses it)
             raw = int(raw.strip())
         if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= MAX_COUNT:
             raise ValidationError("%(field)s must be a whole number from 0 to %(max)s", field=m, max=MAX_COUNT)

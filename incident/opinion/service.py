@@ -21,6 +21,8 @@ from incident.opinion.models import OpinionSnapshot, OpinionSource
 # hook(session, incident, source, alerts) -> dict merged into "opinion.alert" (playbooks notifies the
 # leader there; the domain does not know the inbox). Features append at import.
 ALERT_HOOKS: list[Callable[[Session, Incident, OpinionSource, list[dict[str, Any]]], dict[str, Any] | None]] = []
+# hook(session, incident) after a snapshot (playbooks ticks the step "count reposts" there).
+SNAPSHOT_HOOKS: list[Callable[[Session, Incident], Any]] = []
 SCREENSHOT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
 
 
@@ -87,6 +89,8 @@ def add_snapshot(session: Session, *, actor: Actor, incident_id: int, source_id:
     alerts = growth.triggered(src.snapshots, rule, src.alerts or [])
     if alerts:
         alert(session, inc, src, alerts)
+    for hook in SNAPSHOT_HOOKS:
+        hook(session, inc)
     return snap
 
 

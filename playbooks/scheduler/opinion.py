@@ -22,6 +22,7 @@ from incident.opinion import service as opinion
 from incident.opinion.growth import Rule
 from incident.opinion.models import OpinionSource
 from playbooks import config, loader
+from playbooks.engine import complete_by_events
 from playbooks.notify import inbox
 from playbooks.scheduler.actions import forget_seats, holders
 
@@ -55,9 +56,16 @@ def _alert_hook(session: Session, inc: Incident, src: OpinionSource, alerts: lis
     return {"notified": notified}
 
 
+def _snapshot_hook(session: Session, inc: Incident) -> None:
+    """A snapshot completes the open round of "count reposts" now (done_by: opinion.snapshot)."""
+    complete_by_events(session, inc.id)
+
+
 def install() -> None:
     if _alert_hook not in opinion.ALERT_HOOKS:
         opinion.ALERT_HOOKS.append(_alert_hook)
+    if _snapshot_hook not in opinion.SNAPSHOT_HOOKS:
+        opinion.SNAPSHOT_HOOKS.append(_snapshot_hook)
 
 
 def fire_replies(factory: Callable[[], Session], now: datetime) -> int:

@@ -74,3 +74,12 @@ def test_the_summary_image_is_a_picture(session, watched):
 def test_a_case_without_watched_posts_has_no_opinion_sheet(session, counter):
     _inc, data = writer.workbook(session, actor=counter["leader"].actor, incident_id=counter["incident"].id)
     assert "舆情监测" not in load_workbook(io.BytesIO(data)).sheetnames
+
+
+def test_the_report_line_counts_posts_without_a_wrong_plural(session, watched):
+    from exports.reports.opinion import opinion_lines
+    from incident.timeline.render import Say
+    (label, text), _replies = opinion_lines(session, watched["incident"], Say("en"))
+    assert "1 posts" not in text and "posts watched: 1" in text       # the English report said "1 posts watched"
+    (label, text), _replies = opinion_lines(session, watched["incident"], Say("zh_CN"))
+    assert "监测帖子 1 条" in text

@@ -57,3 +57,22 @@ def test_review_page_in_english(world, api_as, session) -> None:  # type: ignore
     html = api.get("/review").get_data(as_text=True)
     assert "Review of a period" in html and "demo cases" in html and "None" not in html
     assert clock.zone_label(lambda s, **k: s) in html
+
+
+@sqlite_only
+def test_references_and_phones_do_not_break_mid_word(world, api_as) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the repeat tables broke 演示-20261117-00126 and 139****1000 in the middle."""
+    import re
+    manager, _staff = world
+    api = api_as(manager)
+    month = period.last_month().key()
+    data = api.get(f"/api/v1/review?month={month}").get_json()
+    html = api.get(f"/review?month={month}").get_data(as_text=True)
+    ref = next(g["refs"][-1] for g in data["repeats"]["place_type"] if g["refs"])
+    assert f'<span class="nobr">{ref}</span>' in html or f'<span class="nobr">{ref}、</span>' in html
+    assert '<span class="nobr">锦绣花园</span>' not in html          # names without digits still wrap
+    if data["repeats"]["phones"]:
+        masked = data["repeats"]["phones"][0]["masked"].replace("*", r"\*")
+        assert re.search(rf'<span class="nobr">{masked}</span>', html)
+    css = api.get("/static/review.css").get_data(as_text=True)
+    assert ".nobr { white-space:nowrap; }" in css
