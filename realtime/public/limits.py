@@ -65,5 +65,4 @@ def _too_many(err: RateLimitExceeded):  # type: ignore[no-untyped-def]
     headers = {"Retry-After": str(retry if isinstance(retry, int) else 60)}
     if request.path.startswith("/api/"):
         return jsonify(error_body(t)), 429, headers
-    return render_template("error.html", status=429, message=localized(t), field=None,
-                           _=gettext), 429, headers
+    return render_template("public/error.html", status=429, message=localized(t), _=gettext), 429, headers

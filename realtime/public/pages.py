@@ -163,20 +163,23 @@ def survey_form(token: str):  # type: ignore[no-untyped-def]
         link = lookup.resolve(db(), token, kinds=(CodeKind.SURVEY.value,))
         if link.used_at is not None:
             raise NotFound(lookup.UNKNOWN, field="token")
+        fate = survey.fate_now(db(), link)
     except NotFound as err:
         return _refused("public/progress.html", err, 404, view=None, code="")
-    return render_template("public/survey.html", token=token, reasons=survey.REASONS, error=None)
+    db().rollback()
+    return render_template("public/survey.html", token=token, reasons=survey.REASONS, error=None, fate=fate)
 
 
 @bp.post("/p/survey/<token>")
 def survey_answer(token: str):  # type: ignore[no-untyped-def]
     try:
-        survey.answer(db(), token=token, data={"score": request.form.get("score", ""),
-                                               "reasons": request.form.getlist("reasons"),
-                                               "text": request.form.get("text", "")})
+        row = survey.answer(db(), token=token, data={"score": request.form.get("score", ""),
+                                                     "reasons": request.form.getlist("reasons"),
+                                                     "text": request.form.get("text", "")})
+        fate = survey.fate_of(db(), row)
         db().commit()
     except NotFound as err:
         return _refused("public/progress.html", err, 404, view=None, code="")
     except DomainError as err:
         return _refused("public/survey.html", err, 400, token=token, reasons=survey.REASONS)
-    return render_template("public/thanks.html")
+    return render_template("public/thanks.html", fate=fate.value)
