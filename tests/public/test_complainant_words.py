@@ -51,6 +51,7 @@ def test_a_survey_answer_after_the_callback_was_completed_says_so_and_is_kept(wo
     form = anon.get(link).get_data(as_text=True)
     assert 'id="survey-fate"' in form  # warned before answering
     assert ("回访已完成" in form) if lang == "zh" else ("already completed" in form)
+    assert ("提交评价" in form and "推送" not in form) if lang == "zh" else ("Send my answer" in form)  # not "push"
     r = anon.post(link, data={"csrf_token": _csrf(form), "score": "2", "reasons": ["speed"], "text": "后来又坏了"})
     assert r.status_code == 200, r.get_data(as_text=True)
     html = r.get_data(as_text=True)
@@ -60,6 +61,8 @@ def test_a_survey_answer_after_the_callback_was_completed_says_so_and_is_kept(wo
     else:
         assert "your callback was already completed — thank you" in html.lower() and "kept for the record" in html
     assert 'id="back-to-progress"' in html
+    # the link is spent: switching the language on the thanks page leads to /p, not to "unknown code"
+    assert re.search(r'id="nav-language"[^>]*href="[^"]*next=/p"', html), html
     over = staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()
     (mine,) = [a for a in over["survey"] if a["claimant_id"] == cid]
     assert mine["text"] == "后来又坏了" and mine["callback_id"] is None and mine["fate"] == "completed"
