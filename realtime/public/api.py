@@ -101,7 +101,7 @@ PROGRESS = obj({"claimant": obj(name=STR, status=STR, items=array(obj(
     survey=obj(open=BOOL))},
     kind={"enum": ["incident", "claimant"]}, case=STR, stage=obj(index=INT, name=STR, count=INT), stages=array(STR),
     updates=array(obj(id=INT, text=STR, at=TIME, stage=STR)), next_update_due=null(TIME), late=BOOL,
-    concluded=BOOL)
+    concluded=BOOL, closed=BOOL)
 LIMITED = {429: None, 404: None}
 describe("public_api.progress", query={"code": CODE | {"required": True}}, responses={200: PROGRESS} | LIMITED)
 describe("public_api.register", body={"type": "object", "required": ["code", "name", "unit", "phone", "demand",

@@ -84,9 +84,14 @@ def claimant_copy():  # type: ignore[no-untyped-def]
 def register_form():  # type: ignore[no-untyped-def]
     code = _code_arg()
     try:
-        lookup.resolve(db(), code, kinds=(CodeKind.INCIDENT.value,))
+        row = lookup.resolve(db(), code, kinds=(CodeKind.INCIDENT.value,))
     except NotFound as err:
         return _refused("public/progress.html", err, 404, view=None, code="")
+    from incident.models import Incident
+    try:
+        registration.ensure_open_for_registration(db().get(Incident, row.incident_id))
+    except DomainError as err:  # a closed case: say so before anyone types their details
+        return _refused("public/register.html", err, 409, code=code, form={}, closed=True)
     return render_template("public/register.html", code=code, form={}, error=None)
 
 

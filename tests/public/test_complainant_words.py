@@ -158,3 +158,27 @@ def test_the_complainants_words_on_the_pages(world, session_factory):
     form = anon.get(f"/p/register?code={incident_code}").get_data(as_text=True)
     back = re.search(r'id="back-to-progress" href="([^"]+)"', form).group(1)
     assert anon.get(back.replace("&amp;", "&")).status_code == 200 and "code=" in back
+
+
+@sqlite_only
+def test_a_closed_case_says_registration_is_over_in_the_complainants_words(world, session_factory):
+    app, staff, w = world
+    code = issue(staff, w.incident_id)["code"]
+    from incident.db import begin_write
+    from incident.models import Incident
+    with session_factory() as s:
+        begin_write(s)
+        s.get(Incident, w.incident_id).status = "closed"
+        s.commit()
+    anon = app.test_client()
+    page = anon.get(f"/p?code={code}").get_data(as_text=True)
+    assert 'id="register-link"' not in page
+    r = anon.get(f"/p/register?code={code}")
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert "本事件已办结，无法再登记" in html and 'id="reg-submit"' not in html and 'id="back-to-progress"' in html
+    assert "reopen" not in html and "重新打开" not in html
+    api = anon.post("/api/v1/public/register", json={"code": code, "name": "王芳", "unit": "1-101",
+                                                     "phone": "13900001111", "demand": "x", "consent": True})
+    assert api.status_code == 409 and api.get_json()["field"] == "code"
+    assert "reopen" not in api.get_json()["message"]
