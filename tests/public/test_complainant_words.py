@@ -182,3 +182,31 @@ def test_a_closed_case_says_registration_is_over_in_the_complainants_words(world
                                                      "phone": "13900001111", "demand": "x", "consent": True})
     assert api.status_code == 409 and api.get_json()["field"] == "code"
     assert "reopen" not in api.get_json()["message"]
+
+
+@sqlite_only
+def test_the_second_factor_is_not_guessable_from_many_addresses(world, session_factory):
+    """Ten wrong last-four answers an hour per claimant code, whatever the address; right answers do
+    not count (the claimant may download again), and the refusal is the public page in their words."""
+    from realtime.public import limits
+    assert limits.SECOND_FACTOR == "10 per hour"
+    app, staff, w = world
+    cid, last4, _ref = sealed_claimant(session_factory, w.incident_id)
+    code = issue(staff, w.incident_id, "claimant", cid)["code"]
+    anon = app.test_client()
+    right = anon.post("/api/v1/public/agreement", json={"code": code, "last4": last4})
+    assert right.status_code == 200 and right.data.startswith(b"%PDF")
+    wrong = "0000" if last4 != "0000" else "1111"
+    got = [anon.post("/api/v1/public/agreement", json={"code": code, "last4": wrong},
+                     environ_base={"REMOTE_ADDR": f"10.2.0.{i}"}).status_code for i in range(10)]
+    assert got == [403] * 10
+    again = anon.post("/api/v1/public/agreement", json={"code": code, "last4": last4},
+                      environ_base={"REMOTE_ADDR": "10.2.1.1"})
+    assert again.status_code == 429 and again.get_json()["error"] == "throttled"
+    other = app.test_client()
+    page = other.get(f"/p?code={code}", environ_base={"REMOTE_ADDR": "10.2.1.2"})
+    r = other.post("/p/agreement", data={"code": code, "last4": last4, "csrf_token": _csrf(page.get_data(as_text=True))},
+                   environ_base={"REMOTE_ADDR": "10.2.1.2"})
+    assert r.status_code == 429
+    html = r.get_data(as_text=True)
+    assert "请求过于频繁" in html and 'id="back-to-progress"' in html
