@@ -98,7 +98,7 @@ AG = obj(ref=STR, status={"enum": ["sealed", "void", "not_sealed"]}, sealed_at=n
 PROGRESS = obj({"claimant": obj(name=STR, status=STR, items=array(obj(
     id=INT, type=STR, status=STR, status_key=STR, amount=null(STR), deadline=null(TIME))),
     agreement=null(obj(ref=STR, status=STR, status_text=STR, sealed_at=null(TIME), downloadable=BOOL)),
-    survey=obj(open=BOOL))},
+    survey=obj(open=BOOL, answered=BOOL))},
     kind={"enum": ["incident", "claimant"]}, case=STR, stage=obj(index=INT, name=STR, count=INT), stages=array(STR),
     updates=array(obj(id=INT, text=STR, at=TIME, stage=STR)), next_update_due=null(TIME), late=BOOL,
     concluded=BOOL, closed=BOOL)

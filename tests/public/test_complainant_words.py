@@ -210,3 +210,17 @@ def test_the_second_factor_is_not_guessable_from_many_addresses(world, session_f
     assert r.status_code == 429
     html = r.get_data(as_text=True)
     assert "请求过于频繁" in html and 'id="back-to-progress"' in html
+
+
+@sqlite_only
+def test_after_answering_the_page_says_the_survey_is_done(world, session_factory):
+    """At stage 回访 the button went away after the answer with nothing in its place: was it sent?"""
+    app, staff, w = world
+    cid, _last4, _ref = sealed_claimant(session_factory, w.incident_id)
+    code = issue(staff, w.incident_id, "claimant", cid)["code"]
+    anon, link = _survey_link(app, staff, w, cid)
+    assert anon.post("/api/v1/public/survey", json={"token": link.rsplit("/", 1)[-1], "score": 5}).status_code == 201
+    view = anon.get(f"/api/v1/public/progress?code={code}").get_json()["claimant"]["survey"]
+    assert view == {"open": False, "answered": True}
+    page = anon.get(f"/p?code={code}").get_data(as_text=True)
+    assert 'id="survey-link"' not in page and "您已填写满意度评价" in page
