@@ -209,6 +209,11 @@ LABELS["survey_score"] = {"5": "very satisfied", "4": "satisfied", "3": "neutral
                           "1": "very unsatisfied"}
 LABELS["survey_reason"] = {"speed": "how fast it went", "attitude": "the staff's attitude", "outcome": "the outcome",
                            "information": "being kept informed", "fairness": "fair treatment"}
+# What became of a survey answer (incident.public.callback_feed.Fate), in the staff's words.
+LABELS["survey_fate"] = {"recorded": "recorded on the callback", "waiting": "waiting for the callback to be scheduled",
+                         "completed": "the callback was already completed; kept for the record",
+                         "closed": "given after the incident was closed; kept for the record",
+                         "represented": "their representative is called back for them; kept for the record"}
 LABELS["code_kind"] = {"incident": "incident code", "claimant": "claimant code", "survey": "survey link"}
 LABELS["field"].update({
     "kind": "kind", "code_id": "code", "stage": "stage", "names": "stage names", "text": "text",

@@ -53,6 +53,24 @@ def status_of(err: DomainError) -> int:
     return 400
 
 
+# Pages a complainant opens without an account: their errors keep the public look and lead back to /p
+# (the staff page would offer "back to the incident list", a login page for them).
+PUBLIC_PAGE_ENDPOINTS = ("public_pages.", "verify.")
+
+
+def error_page(status: int, message: str, field: str | None, *, expired: bool = False,
+               generic: bool = False) -> str:
+    """The HTML error page: the public one on the complainants' pages, the staff one elsewhere."""
+    if (request.endpoint or "").startswith(PUBLIC_PAGE_ENDPOINTS) or request.path.startswith("/p/"):
+        if generic:  # Werkzeug's own words are English and technical
+            message = gettext("This page does not exist. Check the address.") if status == 404 else \
+                gettext("This did not work. Go back to the progress page and try again.")
+        if expired:  # the anonymous session's form token is gone (cookies cleared, an old tab)
+            message = gettext("This page had expired. Go back, reload it and send again.")
+        return render_template("public/error.html", status=status, message=message)
+    return render_template("error.html", status=status, message=message, field=field)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):  # type: ignore[no-untyped-def]
@@ -63,8 +81,8 @@ def register(app: Flask) -> None:
             headers["Retry-After"] = str(err.details.get("retry_after", 60))
         if wants_json():
             return jsonify(error_body(err)), status, headers
-        return render_template("error.html", status=status, message=localized(err),
-                               field=field_label(gettext, err.field)), status, headers
+        return error_page(status, localized(err), field_label(gettext, err.field),
+                          expired=err.field == "csrf_token"), status, headers
 
     @app.errorhandler(OperationalError)
     def _operational(err: OperationalError):  # type: ignore[no-untyped-def]
@@ -89,8 +107,7 @@ def register(app: Flask) -> None:
         if wants_json():
             return jsonify({"error": err.name.lower().replace(" ", "_"), "field": None,
                             "message": err.description}), err.code
-        return render_template("error.html", status=err.code, message=err.description, field=None), \
-            err.code
+        return error_page(err.code or 500, err.description or "", None, generic=True), err.code
 
 
 # -- resource faults (issue 17)

@@ -57,6 +57,7 @@ def incident_view(session: Session, incident_id: int, _: Say, now: datetime | No
         "next_update_due": _iso(due),
         "late": bool(due is not None and due < now),
         "concluded": st.stage == len(names) - 1,
+        "closed": inc is not None and inc.status == "closed",  # no registering on a closed case
     }
 
 

@@ -20,6 +20,13 @@ MAX_BULK = 500
 TAKEN = (ClaimantStatus.ACTIVE.value, ClaimantStatus.SETTLED.value, ClaimantStatus.PENDING.value)
 
 
+def ensure_open_for_registration(inc: Any) -> None:
+    """Refuse registering on a closed case in the complainant's words (not the staff's "reopen it")."""
+    if inc.status == "closed":
+        raise Conflict("this case is closed, registration is no longer possible; the staff on site can help",
+                       field="code")
+
+
 def register(session: Session, *, incident_id: int, data: Any) -> Claimant:
     """Add a pending claimant from the public form; refuses a phone already in the registry."""
     if not isinstance(data, dict):
@@ -33,7 +40,7 @@ def register(session: Session, *, incident_id: int, data: Any) -> Claimant:
         raise ValidationError("%(field)s is longer than %(max)s characters", field="demand", max=MAX_DEMAND)
     c = parse_claimant({k: data.get(k) for k in ("name", "unit", "phone") if data.get(k) is not None})
     inc = service.get(session, incident_id, lock=True)
-    service.ensure_open(inc)
+    ensure_open_for_registration(inc)
     dup = session.scalar(select(Claimant.id).where(
         Claimant.incident_id == inc.id, Claimant.status.in_(TAKEN),
         Claimant.phone_index == privacy.cipher().index(c.phone)).limit(1))

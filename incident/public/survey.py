@@ -2,7 +2,8 @@
 
 The answer lands in `survey_answers` (score 1-5, reasons, free text) with the event
 "public.survey_answered", and is recorded on the claimant's open callback like a staff answer
-(callback_feed.py) — or waits there until their callback is scheduled.
+(callback_feed.py) — or waits there until their callback is scheduled, or, given after their callback
+was finished or the incident closed, is kept for the record (`fate_of` says which; the thanks page too).
 """
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from incident.public.lookup import resolve
 from incident.public.models import CodeKind, PublicCode, SurveyAnswer
 from incident.public.registration import PUBLIC
 from incident.public.service import issue
+from incident.timeline.service import WRITABLE_WHEN_CLOSED
+
+# A claimant may still answer after the incident closed: the answer is kept for the record (the
+# closed incident's own data stays read-only; callback_feed never attaches it to a callback then).
+WRITABLE_WHEN_CLOSED.add("public.survey_answered")
 
 REASONS = ("speed", "attitude", "outcome", "information", "fairness")
 SCORES = range(1, 6)
@@ -69,9 +75,25 @@ def answer(session: Session, *, token: Any, data: Any) -> SurveyAnswer:
     session.add(row)
     session.flush()
     cb = callback_feed.callback_for(session, inc, link.claimant_id)
+    fate = callback_feed.fate(session, inc, link.claimant_id, callback_id=cb.id if cb else None, at=row.answered_at)
     timeline.record(session, inc, "public.survey_answered", PUBLIC, {
         "claimant_id": link.claimant_id, "score": score, "reasons": row.reasons, "text": row.text[:200],
-        "callback_id": cb.id if cb else None})  # None: waits until their callback is scheduled
+        "callback_id": cb.id if cb else None, "fate": fate.value})
     if cb is not None:
         callback_feed.attach(session, inc, cb, row)
     return row
+
+
+def fate_of(session: Session, row: SurveyAnswer) -> callback_feed.Fate:
+    """What became of this answer: recorded on the callback, waiting, or kept for the record."""
+    inc = service.get(session, row.incident_id)
+    return callback_feed.fate(session, inc, row.claimant_id, callback_id=row.callback_id, at=row.answered_at)
+
+
+def fate_now(session: Session, link: PublicCode) -> callback_feed.Fate:
+    """What would become of an answer given now through this survey link."""
+    inc = service.get(session, link.incident_id)
+    if link.claimant_id is None:
+        return callback_feed.Fate.WAITING
+    cb = callback_feed.callback_for(session, inc, link.claimant_id, lock=False)
+    return callback_feed.fate(session, inc, link.claimant_id, callback_id=cb.id if cb else None)

@@ -43,8 +43,8 @@ def _rejected(say: Say, p: dict[str, Any]) -> str:
 
 @detail("public.survey_answered")
 def _survey(say: Say, p: dict[str, Any]) -> str:
-    where = "" if "callback_id" not in p else say("recorded on the callback") if p.get("callback_id") \
-        else say("waiting for the callback to be scheduled")
+    fate = p.get("fate") or ("" if "callback_id" not in p else "recorded" if p.get("callback_id") else "waiting")
+    where = say.label("survey_fate", fate) if fate else ""
     return say.join(say("score %(score)s of 5", score=p.get("score", 0)), where)
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from incident import service
 from incident.access.permissions import Action
 from incident.crowd.demands.fields import parse_deadline
-from incident.public import registration, sms
+from incident.public import registration, sms, survey
 from incident.public import service as public
 from incident.public.models import SurveyAnswer
 from incident.public.projection import incident_view
@@ -67,7 +67,8 @@ def overview_of(session: Any, incident_id: int, who: Any = None) -> dict[str, An
         "pending": [{"claimant_id": c.id, "name": c.name, "unit": c.unit, "phone": c.phone_masked,
                      "demand": r.demand, "registered_at": r.consented_at.isoformat()} for c, r in pending],
         "survey": [{"claimant_id": a.claimant_id, "score": a.score, "reasons": a.reasons, "text": a.text,
-                    "answered_at": a.answered_at.isoformat(), "callback_id": a.callback_id} for a in answers],
+                    "answered_at": a.answered_at.isoformat(), "callback_id": a.callback_id,
+                    "fate": survey.fate_of(session, a).value} for a in answers],
         "sms_templates": {k: _sms(k, case=service.get(session, incident_id).ref) for k in sms.TEMPLATES},
     }
 
@@ -181,7 +182,8 @@ ISSUED = obj({"poster": STR}, **CODE_ROW["properties"], code=STR, address=STR, s
 OVERVIEW = obj(address=STR, public={"type": "object"}, stage_names=array(STR), codes=array(CODE_ROW),
                pending=array(obj(claimant_id=INT, name=STR, unit=STR, phone=STR, demand=STR, registered_at=TIME)),
                survey=array(obj(claimant_id=INT, score=INT, reasons=array(STR), text=STR, answered_at=TIME,
-                                callback_id=null(INT))),
+                                callback_id=null(INT), fate={"enum": ["recorded", "waiting", "completed", "closed",
+                                                                      "represented"]})),
                sms_templates={"type": "object", "additionalProperties": STR})
 IDS = {"type": "object", "required": ["claimant_ids"], "properties": {"claimant_ids": array(ID)}}
 register("public_admin.overview", responses={200: OVERVIEW})

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from exports.signing import public_report
 from exports.signing import service as seal
 from incident.errors import Forbidden, NotFound, ValidationError
-from incident.public import lookup, registration, survey
+from incident.public import callback_feed, lookup, registration, survey
 from incident.public.models import CodeKind
 from realtime.dbsession import db
 from realtime.openapi import BOOL, INT, MULTIPART, STR, TIME, array, file, null, obj
@@ -86,9 +86,10 @@ def verify_ref():  # type: ignore[no-untyped-def]
 def survey_answer():  # type: ignore[no-untyped-def]
     """Answer the satisfaction survey through a one-time link's token (score 1-5, reasons, text)."""
     body = _body()
-    survey.answer(db(), token=body.get("token"), data=body)
+    row = survey.answer(db(), token=body.get("token"), data=body)
+    fate = survey.fate_of(db(), row)
     db().commit()
-    return jsonify({"status": "recorded"}), 201
+    return jsonify({"status": "recorded", "fate": fate.value}), 201
 
 
 # -- OpenAPI
@@ -97,10 +98,10 @@ AG = obj(ref=STR, status={"enum": ["sealed", "void", "not_sealed"]}, sealed_at=n
 PROGRESS = obj({"claimant": obj(name=STR, status=STR, items=array(obj(
     id=INT, type=STR, status=STR, status_key=STR, amount=null(STR), deadline=null(TIME))),
     agreement=null(obj(ref=STR, status=STR, status_text=STR, sealed_at=null(TIME), downloadable=BOOL)),
-    survey=obj(open=BOOL))},
+    survey=obj(open=BOOL, answered=BOOL))},
     kind={"enum": ["incident", "claimant"]}, case=STR, stage=obj(index=INT, name=STR, count=INT), stages=array(STR),
     updates=array(obj(id=INT, text=STR, at=TIME, stage=STR)), next_update_due=null(TIME), late=BOOL,
-    concluded=BOOL)
+    concluded=BOOL, closed=BOOL)
 LIMITED = {429: None, 404: None}
 describe("public_api.progress", query={"code": CODE | {"required": True}}, responses={200: PROGRESS} | LIMITED)
 describe("public_api.register", body={"type": "object", "required": ["code", "name", "unit", "phone", "demand",
@@ -119,4 +120,6 @@ describe("public_api.verify_ref", query={"ref": STR | {"required": True}}, respo
 describe("public_api.survey_answer", body={"type": "object", "required": ["token", "score"], "properties": {
     "token": CODE, "score": {"type": "integer", "minimum": 1, "maximum": 5},
     "reasons": array({"enum": list(survey.REASONS)}), "text": STR}},
-    responses={201: obj(status={"enum": ["recorded"]})} | LIMITED)
+    responses={201: obj(status={"enum": ["recorded"]}, fate={"enum": [f.value for f in callback_feed.Fate], "description":
+        "recorded on the callback; waiting for it to be scheduled; kept for the record (the callback was already "
+        "completed, the incident closed, or a representative answers for the claimant)"})} | LIMITED)

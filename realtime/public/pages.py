@@ -84,9 +84,14 @@ def claimant_copy():  # type: ignore[no-untyped-def]
 def register_form():  # type: ignore[no-untyped-def]
     code = _code_arg()
     try:
-        lookup.resolve(db(), code, kinds=(CodeKind.INCIDENT.value,))
+        row = lookup.resolve(db(), code, kinds=(CodeKind.INCIDENT.value,))
     except NotFound as err:
         return _refused("public/progress.html", err, 404, view=None, code="")
+    from incident.models import Incident
+    try:
+        registration.ensure_open_for_registration(db().get(Incident, row.incident_id))
+    except DomainError as err:  # a closed case: say so before anyone types their details
+        return _refused("public/register.html", err, 409, code=code, form={}, closed=True)
     return render_template("public/register.html", code=code, form={}, error=None)
 
 
@@ -163,20 +168,23 @@ def survey_form(token: str):  # type: ignore[no-untyped-def]
         link = lookup.resolve(db(), token, kinds=(CodeKind.SURVEY.value,))
         if link.used_at is not None:
             raise NotFound(lookup.UNKNOWN, field="token")
+        fate = survey.fate_now(db(), link)
     except NotFound as err:
         return _refused("public/progress.html", err, 404, view=None, code="")
-    return render_template("public/survey.html", token=token, reasons=survey.REASONS, error=None)
+    db().rollback()
+    return render_template("public/survey.html", token=token, reasons=survey.REASONS, error=None, fate=fate)
 
 
 @bp.post("/p/survey/<token>")
 def survey_answer(token: str):  # type: ignore[no-untyped-def]
     try:
-        survey.answer(db(), token=token, data={"score": request.form.get("score", ""),
-                                               "reasons": request.form.getlist("reasons"),
-                                               "text": request.form.get("text", "")})
+        row = survey.answer(db(), token=token, data={"score": request.form.get("score", ""),
+                                                     "reasons": request.form.getlist("reasons"),
+                                                     "text": request.form.get("text", "")})
+        fate = survey.fate_of(db(), row)
         db().commit()
     except NotFound as err:
         return _refused("public/progress.html", err, 404, view=None, code="")
     except DomainError as err:
         return _refused("public/survey.html", err, 400, token=token, reasons=survey.REASONS)
-    return render_template("public/thanks.html")
+    return render_template("public/thanks.html", fate=fate.value)

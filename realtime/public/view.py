@@ -21,12 +21,13 @@ def progress(code: Any) -> tuple[PublicCode, dict[str, Any]]:
     if row.kind == CodeKind.CLAIMANT.value and row.claimant_id is not None:
         ag = public_report.for_claimant(db(), row.incident_id, row.claimant_id)
         status = public_report.claimant_status(ag)
+        done = survey.answered(db(), row.claimant_id)
         out["claimant"] = projection.claimant_view(db(), row.claimant_id, gettext) | {
             "agreement": None if ag is None else {
                 "ref": ag.ref, "status": status, "status_text": label(gettext, "public_agreement", status),
                 "sealed_at": ag.sealed_at.isoformat() if ag.sealed_at else None,
                 "downloadable": public_report.sealed_copy_exists(ag)},
-            "survey": {"open": out["stage"]["index"] >= 4 and not survey.answered(db(), row.claimant_id)}}
+            "survey": {"open": out["stage"]["index"] >= 4 and not done, "answered": done}}
     return row, out
 
 

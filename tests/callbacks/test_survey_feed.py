@@ -129,3 +129,52 @@ def test_an_answer_before_the_callback_waits_and_is_attached_when_scheduled(sess
     session.commit()
     again(session)
     assert len(events(session, inc.id, "callback.recorded")) == 1
+
+
+def test_an_answer_after_the_callback_was_completed_is_kept_for_the_record(session, mall, frozen):
+    """The claimant's callback is already finished (staff reached them): a later survey answer closes
+    nothing, is kept with its words, says so (public page and timeline), and never lands on a later round."""
+    inc = mall["incident"]
+    schedule(session, inc)
+    li = mall["tenants"][1]
+    (cb,) = mine(session, inc, li.id)
+    callbacks.record_attempt(session, actor=mall["cs"].actor, incident_id=inc.id, callback_id=cb.id,
+                             channel="phone", reached=True, satisfaction="satisfied", reasons=[], note="电话回访")
+    session.commit()
+    again(session)
+    frozen.advance(minutes=5)
+    row = answer(session, mall, 1, score=2, reasons=["speed"], text="其实还是太慢")
+    kept = session.get(SurveyAnswer, row.id)
+    assert kept.callback_id is None and kept.score == 2 and kept.text == "其实还是太慢"
+    assert survey.fate_of(session, kept) == "completed"
+    (done,) = mine(session, inc, li.id)  # no second round from an answer after the fact
+    assert done.status == "done" and done.satisfaction == "satisfied" and done.note == "电话回访"
+    (said,) = events(session, inc.id, "public.survey_answered")
+    assert said.payload["fate"] == "completed" and said.payload["callback_id"] is None
+    assert "回访已完成" in render("public.survey_answered", said.payload, None, "zh_CN").detail
+    assert "already completed" in render("public.survey_answered", said.payload, None, "en").detail
+    callbacks.schedule(session, inc, spec_key="other#1", anchor="reply_issued", anchor_at=clock.now(),
+                       offset_minutes=60, window_minutes=60, per="claimant", attempts=1)
+    session.commit()
+    again(session)
+    assert session.get(SurveyAnswer, row.id).callback_id is None
+    assert all(c.status == "open" for c in mine(session, inc, li.id)[1:])
+
+
+def test_an_answer_after_the_incident_closed_is_kept_for_the_record(session, mall):
+    """A closed incident is read-only, yet its claimants still hold their codes: the survey link opens and
+    the answer is kept (it was refused with the staff's "reopen it" before)."""
+    inc, c = mall["incident"], mall["tenants"][2]
+    code, _clear = issue(session, actor=mall["leader"].actor, incident_id=inc.id, kind="claimant", claimant_id=c.id)
+    inc.status = "closed"
+    session.commit()
+    again(session)
+    token = survey.open_link(session, claimant_code=session.get(PublicCode, code.id))
+    row = survey.answer(session, token=token, data={"score": 5, "reasons": [], "text": "谢谢"})
+    session.commit()
+    again(session)
+    assert survey.fate_of(session, session.get(SurveyAnswer, row.id)) == "closed"
+    (said,) = events(session, inc.id, "public.survey_answered")
+    assert said.payload["fate"] == "closed"
+    assert "办结" in render("public.survey_answered", said.payload, None, "zh_CN").detail
+    assert not mine(session, inc, c.id)
