@@ -12,7 +12,8 @@ from sqlalchemy import select
 from tests import api_world
 from tests.conftest import login
 
-SHEETS_ZH = ["诉求人", "诉求事项", "方案", "抽样核实", "协议", "回访", "付款", "时间线"]
+# the demo watches a post (issue 14), so its workbook has the opinion sheet
+SHEETS_ZH = ["诉求人", "诉求事项", "方案", "抽样核实", "协议", "回访", "舆情监测", "付款", "时间线"]
 HOSTILE = "=HYPERLINK(\"http://evil\",\"点我\")"
 
 
@@ -48,6 +49,8 @@ def test_the_workbook_holds_every_sheet_in_chinese_with_masked_contacts_and_no_f
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     wb = load_workbook(io.BytesIO(r.data))
     assert wb.sheetnames == SHEETS_ZH
+    opinion = [str(v) for row in wb["舆情监测"].iter_rows(values_only=True) for v in row if v is not None]
+    assert any("520" in v for v in opinion), opinion  # the demo post's third count
     cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     texts = [c for c in cells if isinstance(c, str)]
     assert not [t for t in texts if t.startswith(("=", "+", "-", "@"))]  # all neutralised
@@ -94,7 +97,7 @@ def test_the_english_workbook_speaks_english(case, session_factory):
         leader = session.scalars(select(User).where(User.username == "leader")).one()
         _inc, data = writer.workbook(session, actor=leader.actor, incident_id=world.incident_id, locale="en")
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Claimants", "Demand items", "Offers", "Samples", "Agreements", "Callbacks", "Payments",
+    assert wb.sheetnames == ["Claimants", "Demand items", "Offers", "Samples", "Agreements", "Callbacks", "Opinion watch", "Payments",
                              "Timeline"]
     header = next(wb["Timeline"].iter_rows(values_only=True))
     assert header[1] == "Time (Beijing time)"
