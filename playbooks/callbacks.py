@@ -41,6 +41,8 @@ DUE = _("Callbacks are due: %(n)s people to call back (%(ref)s)")
 OVERDUE = _("Callbacks are overdue: %(n)s people not yet called back (%(ref)s)")
 SECOND_ROUND = _("Second round on %(ref)s: someone is still unhappy. The grade is now %(grade)s; "
                  "please take the leader seat")
+SECOND_ROUND_AT_TOP = _("Second round on %(ref)s: someone is still unhappy. The grade stays %(grade)s, the "
+                        "highest; please take the leader seat")
 
 
 def _attached(session: Session, inc: Incident) -> list[tuple[str, int, CallbackSpec]]:
@@ -172,11 +174,12 @@ def run(factory: Callable[[], Session], now: datetime | None = None, recheck: fl
             "callbacks_overdue": _fire(factory, "overdue", now)}
 
 
-def _second_round(session: Session, inc: Incident, cb: Callback, nxt: Callback) -> dict[str, Any]:
+def _second_round(session: Session, inc: Incident, cb: Callback, nxt: Callback, before: str) -> dict[str, Any]:
     """Ask the managers of the new grade's level to take the leader seat (none there: the nearest
     higher level, then every manager — the event says which), and start the round's new deadlines."""
     managers, wanted, asked, how = levels.managers_for(session, inc.grade)
-    notified = inbox.notify(session, managers, incident=inc, kind="second_round", message=SECOND_ROUND,
+    notified = inbox.notify(session, managers, incident=inc, kind="second_round",
+                            message=SECOND_ROUND if before != inc.grade else SECOND_ROUND_AT_TOP,
                             params={"grade": inc.grade})
     started = engine.restart_for_second_round(session, inc, nxt.anchor_at)
     return {"notified": notified, "level": wanted, "asked_level": asked, "asked": how, "started": started}

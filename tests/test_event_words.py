@@ -203,6 +203,8 @@ def problems(text: str, locale: str) -> list[str]:
     if "None" in text or "null" in text:
         out.append("None/null")
     out += [f"raw key {m!r}" for m in RAW_KEY.findall(text)]
+    if re.search(r"(^| · )(0|False|True)( · |$)", text):  # `count and say(...)` with nothing to say
+        out.append("bare 0/False")
     if locale == "zh_CN":
         out += [f"English {m!r}" for m in ASCII_WORD.findall(text) if m.lower() not in DATA_WORDS]
     return out
@@ -210,7 +212,8 @@ def problems(text: str, locale: str) -> list[str]:
 
 def test_the_checker_catches_what_the_issue_saw():
     for text in ("in_review → approved", "offered → accepted", "compensation × 86", "None", "system",
-                 "起算事件：count_reposts", "not allowed: lexicon.edit"):
+                 "起算事件：count_reposts", "not allowed: lexicon.edit",
+                 "GC-20261203-001-A001 · 刘建国 · 1 项 · 0"):
         assert problems(text, "zh_CN"), text
 
 
@@ -240,6 +243,11 @@ def test_amounts_carry_the_currency_and_times_the_display_zone():
     assert "2026-12-01 18:30" in w.detail  # 10:30 UTC shown in Beijing time
     w = render("agreement.submitted", SAMPLES["agreement.submitted"], "陈律", "zh_CN")
     assert "草稿 → 法务审核中" in w.detail, w.detail
+
+
+def test_a_count_of_nothing_leaves_no_bare_zero():
+    w = render("agreement.drafted", SAMPLES["agreement.drafted"] | {"represented": 0}, "李敏", "zh_CN")
+    assert w.detail == "AG-20261201-0001 · 刘建国 · 2 项", w.detail
 
 
 def test_an_odd_payload_still_says_what_happened():

@@ -24,7 +24,7 @@ from incident.triage import AUTHORITY
 MAX_NOTE = 2000
 # hook(session, incident, unhappy callback, new callback) -> dict merged into "callback.second_round"
 # (playbooks asks a manager of the new level to take the leader seat). Features append at import.
-SECOND_ROUND_HOOKS: list[Callable[[Session, Incident, Callback, Callback], dict[str, Any] | None]] = []
+SECOND_ROUND_HOOKS: list[Callable[[Session, Incident, Callback, Callback, str], dict[str, Any] | None]] = []
 # hook(session, incident, new round-1 callbacks) after "callback.scheduled": the public side attaches
 # survey answers a claimant gave before their callback existed. Features append at import.
 SCHEDULED_HOOKS: list[Callable[[Session, Incident, list[Callback]], None]] = []
@@ -141,10 +141,13 @@ def record_attempt(session: Session, *, actor: Actor, incident_id: int, callback
 
 def record_answer(session: Session, inc: Incident, cb: Callback, *, actor: Actor, channel: str,
                   satisfaction: Satisfaction, reasons: list[str], note: str,
-                  extra: dict[str, Any] | None = None) -> Callback:
+                  extra: dict[str, Any] | None = None, after_unreachable: bool = False) -> Callback:
     """Record an answer that reached us another way (the claimant's own survey): the same attempt,
-    the same "callback.recorded" event and, when unhappy, the same second round as a staff answer."""
-    if cb.status != CallbackStatus.OPEN.value:
+    the same "callback.recorded" event and, when unhappy, the same second round as a staff answer.
+    after_unreachable: a callback given up as unreachable takes it too (the person answered after all)."""
+    allowed = (CallbackStatus.OPEN.value, CallbackStatus.UNREACHABLE.value) if after_unreachable \
+        else (CallbackStatus.OPEN.value,)
+    if cb.status not in allowed:
         raise Conflict("this callback is already finished", field="status")
     base = _attempt(cb, actor, channel, True, note)
     return _answered(session, inc, cb, actor, base | (extra or {}), satisfaction,
@@ -191,6 +194,6 @@ def second_round(session: Session, inc: Incident, cb: Callback, actor: Actor) ->
                                "from": before, "to": inc.grade, "handler": AUTHORITY[inc.grade]["handler"],
                                "due_at": nxt.due_at.isoformat(), "satisfaction": cb.satisfaction}
     for hook in SECOND_ROUND_HOOKS:
-        payload.update(hook(session, inc, cb, nxt) or {})
+        payload.update(hook(session, inc, cb, nxt, before) or {})
     timeline.record(session, inc, "callback.second_round", actor, payload)
     return nxt

@@ -50,7 +50,8 @@ def _recorded(say: Say, p: dict[str, Any]) -> str:
     reasons = "、".join(say.label("callback_reason", r) for r in p.get("reasons") or []) or \
         "、".join(say.label("survey_reason", r) for r in p.get("survey_reasons") or [])  # the claimant's own survey
     return say.join(_who(say, p), say.label("callback_channel", p.get("channel")),
-                    say.label("satisfaction", p.get("satisfaction")), reasons, say.text(p.get("note"), 60))
+                    say.label("satisfaction", p.get("satisfaction")), reasons, say.text(p.get("note"), 60),
+                    say("answered after the calls could not reach them") if p.get("after_unreachable") else "")
 
 
 @detail("callback.second_round")

@@ -8,7 +8,8 @@ module: concord/models.py does).
 
 What became of an answer (its *fate*, said on the public thanks page and in the staff section):
 recorded on the callback; waiting for one to be scheduled; given after the claimant's callback was
-already finished (or the incident closed) — kept for the record only, never attached to a later round;
+already finished (or the incident closed) — kept for the record only, never attached to a later round
+(a callback given up as unreachable is not finished for this: the answer is recorded on it);
 or given by a claimant whose representative is called back for them — kept, closing no callback.
 """
 from __future__ import annotations
@@ -73,14 +74,19 @@ def fate(session: Session, inc: Incident, claimant_id: int, *, callback_id: int 
 
 
 def callback_for(session: Session, inc: Incident, claimant_id: int, *, lock: bool = True) -> Callback | None:
-    """The claimant's open callback of the latest round (theirs, or the one they answer as
-    representative); None when there is none or the incident is closed (the answer then waits)."""
+    """The claimant's callback of the latest round (theirs, or the one they answer as
+    representative) when it is open — or was given up as unreachable: the answer the calls could not
+    get has come by itself, so it counts. None when there is none, it is done, or the incident is
+    closed (the answer then waits, or is kept for the record)."""
     if inc.status == IncidentStatus.CLOSED.value:
         return None
-    q = select(Callback).where(
-        Callback.incident_id == inc.id, Callback.claimant_id == claimant_id,
-        Callback.status == CallbackStatus.OPEN.value).order_by(Callback.round.desc(), Callback.id.desc()).limit(1)
-    return session.scalars(q.with_for_update() if lock else q).first()
+    q = select(Callback).where(Callback.incident_id == inc.id, Callback.claimant_id == claimant_id
+                               ).order_by(Callback.round.desc(), Callback.id.desc()).limit(1)
+    cb = session.scalars(q.with_for_update() if lock else q).first()
+    return cb if cb is not None and cb.status in ANSWERABLE else None
+
+
+ANSWERABLE = (CallbackStatus.OPEN.value, CallbackStatus.UNREACHABLE.value)
 
 
 def attach(session: Session, inc: Incident, cb: Callback, answer: SurveyAnswer) -> Callback:
@@ -88,8 +94,9 @@ def attach(session: Session, inc: Incident, cb: Callback, answer: SurveyAnswer) 
     level = LEVEL[answer.score]
     why = [WENT_WRONG[r] for r in answer.reasons or [] if r in WENT_WRONG] if level.unhappy else []
     callbacks.record_answer(session, inc, cb, actor=PUBLIC, channel=SURVEY_CHANNEL, satisfaction=level,
-                            reasons=why, note=answer.text,
-                            extra={"survey_answer_id": answer.id, "survey_reasons": list(answer.reasons or [])})
+                            reasons=why, note=answer.text, after_unreachable=True,
+                            extra={"survey_answer_id": answer.id, "survey_reasons": list(answer.reasons or []),
+                                   "after_unreachable": cb.status == CallbackStatus.UNREACHABLE.value})
     answer.callback_id = cb.id
     return cb
 

@@ -80,7 +80,8 @@ class Say:
 
     @staticmethod
     def join(*parts: Any) -> str:
-        return " · ".join(str(p) for p in parts if p not in (None, ""))
+        # `count and say(...)` leaves a bare 0 or False when there is nothing to say: not a part
+        return " · ".join(str(p) for p in parts if p not in (None, "") and not (isinstance(p, (bool, int)) and not p))
 
 
 Detail = Callable[[Say, dict[str, Any]], str]

@@ -312,3 +312,32 @@ def test_a_second_rounds_new_deadline_fires_once_and_a_later_second_round_restar
     session.rollback()
     overdue = [e for e in events(session, inc.id, "playbook.step_overdue") if e.payload.get("item_id") == new.id]
     assert len(overdue) == 2
+
+
+def test_a_second_round_at_the_top_grade_does_not_say_the_grade_was_raised(session, session_factory, mall, frozen):
+    from playbooks.callbacks import SECOND_ROUND, SECOND_ROUND_AT_TOP
+    from playbooks.notify.models import Notification
+    inc, cs = mall["incident"], mall["cs"]
+    issue_reply(session, mall)
+    jobs.run_due(session_factory)
+    frozen.advance(hours=48)
+    jobs.run_due(session_factory)
+    first, second_cb = rows(session, inc)[:2]
+    again(session)
+
+    def unhappy(cb):  # type: ignore[no-untyped-def]
+        callbacks.record_attempt(session, actor=cs.actor, incident_id=inc.id, callback_id=cb.id, channel="phone",
+                                 reached=True, satisfaction="very_dissatisfied", note="还是不满意")
+        session.commit()
+        session.rollback()
+        return [n.message for n in session.scalars(select(Notification).where(
+            Notification.incident_id == inc.id, Notification.kind == "second_round").order_by(Notification.id.desc()))]
+
+    raised = unhappy(first)
+    assert raised and set(raised) == {SECOND_ROUND}
+    while service.get(session, inc.id).grade != "A":
+        service.escalate(session, actor=mall["leader"].actor, incident_id=inc.id, reason="升级到最高")
+        session.commit()
+    again(session)
+    after = unhappy(second_cb)
+    assert SECOND_ROUND_AT_TOP in after and len(after) > len(raised)

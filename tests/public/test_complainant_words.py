@@ -39,6 +39,38 @@ def _finish_callback(staff, w, cid: int) -> None:  # type: ignore[no-untyped-def
     assert r.status_code == 201, r.get_json()
 
 
+def _give_up_callback(staff, w, cid: int) -> dict:  # type: ignore[no-untyped-def]
+    """Not reached on every allowed attempt: the callback is given up as unreachable."""
+    for _ in range(10):
+        board = staff.get(f"/api/v1/incidents/{w.incident_id}/callbacks").get_json()
+        (cb,) = [c for c in board["callbacks"] if c["claimant_id"] == cid and c["round"] == 1]
+        if cb["status"] != "open":
+            return cb
+        r = staff.post(f"/api/v1/incidents/{w.incident_id}/callbacks/{cb['id']}/attempts",
+                       {"channel": "phone", "reached": False, "note": "无人接听", "version": cb["version"]})
+        assert r.status_code == 201, r.get_json()
+    raise AssertionError("never unreachable")
+
+
+@sqlite_only
+def test_a_survey_answer_after_the_calls_gave_up_counts_as_the_callback(world, session_factory):
+    app, staff, w = world
+    cid, _last4, _ref = sealed_claimant(session_factory, w.incident_id)
+    assert _give_up_callback(staff, w, cid)["status"] == "unreachable"
+    anon, link = _survey_link(app, staff, w, cid)
+    form = anon.get(link).get_data(as_text=True)
+    assert 'id="survey-fate"' not in form and "回访已完成" not in form  # nobody reached them: not "completed"
+    r = anon.post(link, data={"csrf_token": _csrf(form), "score": "4", "text": "电梯修好了"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'data-fate="recorded"' in html and "回访已完成" not in html, html
+    board = staff.get(f"/api/v1/incidents/{w.incident_id}/callbacks").get_json()
+    (cb,) = [c for c in board["callbacks"] if c["claimant_id"] == cid and c["round"] == 1]
+    assert (cb["status"], cb["satisfaction"]) == ("done", "satisfied")
+    events = staff.get(f"/api/v1/incidents/{w.incident_id}/events?limit=1000").get_json()["events"]
+    (rec,) = [e for e in events if e["type"] == "callback.recorded" and e["payload"]["callback_id"] == cb["id"]]
+    assert rec["payload"]["after_unreachable"] is True and "事后自行作答" in str(rec["words"]), rec
+
+
 @sqlite_only
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_survey_answer_after_the_callback_was_completed_says_so_and_is_kept(world, session_factory, lang):
