@@ -121,7 +121,8 @@ def draft(session: Session, *, actor: Actor, incident_id: int, data: dict[str, A
     from incident.i18n import Translator
     facts = data.get("facts")
     if facts is None:
-        facts = Translator(locale)(DEFAULT_FACTS, ref=inc.ref, demand=inc.core_demand)
+        own = sources.demand_in_own_words(session, inc.id, signer_row.id) if not represented else ""
+        facts = Translator(locale)(DEFAULT_FACTS, ref=inc.ref, demand=own or inc.core_demand)
     terms = Terms(locale=locale, organisation=org_name, incident_ref=inc.ref,
                   signer=sources.party_of(signer_row), represented=represented,
                   facts=text_field(facts, "facts", 4000), items=items, clauses=dict(tpl.clauses),

@@ -64,3 +64,11 @@ def accepted_items(session: Session, incident_id: int, claimant_ids: list[int], 
             out.append(Item(description=desc, remedy=a.remedy or label(_, "demand_type", a.type),
                             amount=amount, payment_kind=kind, deadline=_date(a.deadline)))
     return out
+
+
+def demand_in_own_words(session: Session, incident_id: int, claimant_id: int) -> str:
+    """What a self-registered claimant said they demand (the public page), else "" — the facts of
+    their agreement then quote them rather than the incident's core demand."""
+    from incident.public.models import SelfRegistration
+    row = session.get(SelfRegistration, claimant_id)
+    return (row.demand or "").strip() if row is not None and row.incident_id == incident_id else ""

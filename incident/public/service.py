@@ -15,7 +15,7 @@ from incident.models import Incident
 from incident.public import codes
 from incident.public.models import CodeKind, PublicCode, PublicState, PublicUpdate
 
-DEFAULT_STAGES = ("received", "verifying", "negotiating", "carrying out", "follow-up visit", "concluded")
+DEFAULT_STAGES = ("Received", "Verifying", "Negotiating", "Carrying out", "Follow-up visit", "Concluded")
 MAX_UPDATE = 1000
 KINDS = {CodeKind.INCIDENT.value, CodeKind.CLAIMANT.value}
 

@@ -6,7 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from sqlalchemy import select
+
 from incident import service
+from incident.crowd.claimants.models import Claimant
 from incident.access.permissions import Action
 from incident.crowd.demands.fields import parse_deadline
 from incident.public import registration, sms, survey
@@ -59,18 +62,31 @@ def overview_of(session: Any, incident_id: int, who: Any = None) -> dict[str, An
     st = public.state_of(session, incident_id)
     pending = registration.pending(session, actor=who, incident_id=incident_id)
     answers = session.query(SurveyAnswer).filter(SurveyAnswer.incident_id == incident_id).all()
+    codes = [public.code_dict(c) for c in public.listing(session, actor=who, incident_id=incident_id)]
+    names = _names(session, incident_id, {a.claimant_id for a in answers} | {c["claimant_id"] for c in codes})
+    for c in codes:
+        c["claimant_name"] = names.get(c["claimant_id"])
     return {
         "address": _address(),
         "public": incident_view(session, incident_id, _say),
         "stage_names": list(st.stage_names or []),
-        "codes": [public.code_dict(c) for c in public.listing(session, actor=who, incident_id=incident_id)],
+        "codes": codes,
         "pending": [{"claimant_id": c.id, "name": c.name, "unit": c.unit, "phone": c.phone_masked,
                      "demand": r.demand, "registered_at": r.consented_at.isoformat()} for c, r in pending],
-        "survey": [{"claimant_id": a.claimant_id, "score": a.score, "reasons": a.reasons, "text": a.text,
+        "survey": [{"claimant_id": a.claimant_id, "claimant_name": names.get(a.claimant_id), "score": a.score, "reasons": a.reasons, "text": a.text,
                     "answered_at": a.answered_at.isoformat(), "callback_id": a.callback_id,
                     "fate": survey.fate_of(session, a).value} for a in answers],
         "sms_templates": {k: _sms(k, case=service.get(session, incident_id).ref) for k in sms.TEMPLATES},
     }
+
+
+def _names(session: Any, incident_id: int, ids: set[int | None]) -> dict[int, str]:
+    """Claimant id -> "name (unit)" for the staff lists (a survey answer, a code): people, not numbers."""
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    rows = session.scalars(select(Claimant).where(Claimant.incident_id == incident_id, Claimant.id.in_(wanted)))
+    return {c.id: f"{c.name}（{c.unit}）" if c.unit else c.name for c in rows}
 
 
 @bp.get(API)
@@ -179,9 +195,10 @@ def reject_registrations(incident_id: int):  # type: ignore[no-untyped-def]
 CODE_ROW = obj(id=INT, kind={"enum": ["incident", "claimant"]}, claimant_id=null(INT), hint=STR, issued_at=TIME,
                issued_by=STR, revoked_at=null(TIME), last_opened_at=null(TIME), opens=INT)
 ISSUED = obj({"poster": STR}, **CODE_ROW["properties"], code=STR, address=STR, sms=STR)
-OVERVIEW = obj(address=STR, public={"type": "object"}, stage_names=array(STR), codes=array(CODE_ROW),
+OVERVIEW = obj(address=STR, public={"type": "object"}, stage_names=array(STR),
+               codes=array(obj(**CODE_ROW["properties"], claimant_name=null(STR))),
                pending=array(obj(claimant_id=INT, name=STR, unit=STR, phone=STR, demand=STR, registered_at=TIME)),
-               survey=array(obj(claimant_id=INT, score=INT, reasons=array(STR), text=STR, answered_at=TIME,
+               survey=array(obj(claimant_id=INT, claimant_name=null(STR), score=INT, reasons=array(STR), text=STR, answered_at=TIME,
                                 callback_id=null(INT), fate={"enum": ["recorded", "waiting", "completed", "closed",
                                                                       "represented"]})),
                sms_templates={"type": "object", "additionalProperties": STR})

@@ -100,6 +100,7 @@ def test_a_survey_answer_after_the_callback_was_completed_says_so_and_is_kept(wo
     assert mine["text"] == "后来又坏了" and mine["callback_id"] is None and mine["fate"] == "completed"
     section = staff.get(f"/incidents/{w.incident_id}").get_data(as_text=True)  # the section "公开进度页"
     assert "回访已完成，留存备查" in section
+    assert mine["claimant_name"] and mine["claimant_name"] in section and f"#{cid} " not in section  # a person
 
 
 @sqlite_only
@@ -256,3 +257,24 @@ def test_after_answering_the_page_says_the_survey_is_done(world, session_factory
     assert view == {"open": False, "answered": True}
     page = anon.get(f"/p?code={code}").get_data(as_text=True)
     assert 'id="survey-link"' not in page and "您已填写满意度评价" in page
+
+
+@sqlite_only
+def test_the_agreement_of_a_self_registered_claimant_quotes_their_own_words(world):
+    app, staff, w = world
+    code = issue(staff, w.incident_id)["code"]
+    anon = app.test_client()
+    r = anon.post("/api/v1/public/register", json={"code": code, "name": "钱𠮷", "unit": "4-2-1801",
+                                                    "phone": "13700137001", "demand": "我家电梯按钮坏了三次，要求赔偿误工费",
+                                                    "consent": True})
+    assert r.status_code == 201, r.get_json()
+    pending = staff.get(f"/api/v1/incidents/{w.incident_id}/public").get_json()["pending"]
+    (cid,) = [c["claimant_id"] for c in pending if c["name"] == "钱𠮷"]
+    r = staff.post(f"/api/v1/incidents/{w.incident_id}/public/registrations/confirm", {"claimant_ids": [cid]})
+    assert r.status_code == 200, r.get_json()
+    r = staff.post(f"/api/v1/incidents/{w.incident_id}/agreements", {
+        "claimant_id": cid, "items": [{"description": "误工费", "remedy": "赔偿", "amount": "200",
+                                       "payment_kind": "compensation"}]})
+    assert r.status_code == 201, r.get_json()
+    facts = r.get_json()["terms"]["facts"]
+    assert "我家电梯按钮坏了三次，要求赔偿误工费" in facts, facts
