@@ -8,6 +8,7 @@ from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlalchemy.orm import Session
 
 from exports.charts.figures import AMBER, BLUE, GREEN, GREY, RED
@@ -75,6 +76,7 @@ def opinion_chart(session: Session, inc: Incident, say: Say, *, width: float = 4
                      textAnchor="middle", fillColor=colors.black))
     d.add(String(left + span_x, y0 - 23, clock.show(t1, "date") + f"（{clock.zone_label(say)}）", fontName=font,
                  fontSize=7, textAnchor="end", fillColor=GREY))
+    labels: list[tuple[float, float, str, Any]] = []
     for i, s in enumerate(series):
         color = PALETTE[i]
         xy = [(_x(t, t0, t1, left, span_x), y0 + plot_h * v / biggest) for t, v in s["points"]]
@@ -83,13 +85,35 @@ def opinion_chart(session: Session, inc: Incident, say: Say, *, width: float = 4
         prev = None
         for (x, y), (_t, v) in zip(xy, s["points"]):
             d.add(Circle(x, y, 2.4, fillColor=color, strokeColor=None))
-            label = f"{v}" + (f" ({v - prev:+d})" if prev is not None else "")
-            d.add(String(x, y + 5, label, fontName=font, fontSize=7, textAnchor="middle", fillColor=color))
+            labels.append((x, y, f"{v}" + (f" ({v - prev:+d})" if prev is not None else ""), color))
             prev = v
         ly = legend_h - 11 - 14 * i + 2
         d.add(Line(0, ly + 3, 14, ly + 3, strokeColor=color, strokeWidth=2))
         name = say.join(say.label("opinion_platform", s["platform"]), say.text(s["title"], 28 if width >= 400 else 14),
                         say.label("opinion_metric", s["metric"]), say("negative") if s["negative"] else "")
         d.add(String(18, ly, name, fontName=font, fontSize=8))
+    for x, y, text in _placed(labels, font, width):
+        d.add(String(x, y, text[0], fontName=font, fontSize=LABEL_SIZE, textAnchor="middle", fillColor=text[1]))
     return d
+
+
+LABEL_SIZE = 7
+
+
+def _placed(labels: list[tuple[float, float, str, Any]], font: str, width: float
+            ) -> list[tuple[float, float, tuple[str, Any]]]:
+    """Each point's figure just above it — or, where that would overlap a figure already placed (two
+    sources snapshotted at the same moment), the nearest free slot above or below the point."""
+    taken: list[tuple[float, float, float, float]] = []
+    out = []
+    for x, y, text, color in sorted(labels, key=lambda l: (l[0], -l[1])):
+        half = stringWidth(text, font, LABEL_SIZE) / 2 + 1
+        x = min(max(x, half), width - half)  # inside the drawing at both ends
+        for dy in (5, -11, 14, -20, 23, -29, 32, -38):
+            box = (x - half, y + dy - 1, x + half, y + dy + LABEL_SIZE)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+                break
+        taken.append(box)
+        out.append((x, y + dy, (text, color)))
+    return out
 

@@ -83,3 +83,30 @@ def test_the_report_line_counts_posts_without_a_wrong_plural(session, watched):
     assert "1 posts" not in text and "posts watched: 1" in text       # the English report said "1 posts watched"
     (label, text), _replies = opinion_lines(session, watched["incident"], Say("zh_CN"))
     assert "监测帖子 1 条" in text
+
+
+def test_two_posts_counted_at_the_same_moment_have_figures_that_do_not_overlap(session, counter, frozen):
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from exports.charts.opinion import opinion_chart
+    from incident.timeline.render import Say
+    inc, cs = counter["incident"], counter["cs"].actor
+    posts = [opinion.add_source(session, actor=cs, incident_id=inc.id, platform="douyin", negative=False,
+                                url=f"https://www.douyin.com/video/{k}", title=f"视频{k}", rule=rule()) for k in (1, 2)]
+    for n in (210, 340):  # both posts counted together, with the same figures: the same points
+        for src in posts:
+            opinion.add_snapshot(session, actor=cs, incident_id=inc.id, source_id=src.id, data={"reposts": n},
+                                 rule=rule())
+        frozen.advance(minutes=30)
+    session.commit()
+    begin_write(session)
+    d = opinion_chart(session, inc, Say("zh_CN"))
+    figures = [s for s in d.contents if isinstance(s, String) and (s.text == "210" or "(+130)" in s.text)]
+    assert len(figures) == 4, [s.text for s in d.contents if isinstance(s, String)]
+    boxes = [(s.x - stringWidth(s.text, s.fontName, 7) / 2, s.y, s.x + stringWidth(s.text, s.fontName, 7) / 2,
+              s.y + 7) for s in figures]
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= d.width  # inside the drawing
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
